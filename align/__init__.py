@@ -1,0 +1,87 @@
+"""Align stage: align captions with the new transcript word by word, repair the ASR's gaps,
+score the captions and fix their errors with evidence.
+
+Two steps, so that speakers can be assigned to the repaired transcript in between::
+
+    transcript, gaps = repair_transcript(captions, transcript, redecode)
+    # ... diarize.assign_speakers(transcript, turns) ...
+    result = fix_and_score(captions, transcript, scorer, lexicon, gaps)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from align.alignment import Alignment, Block, BlockKind, CaptionWord, align, caption_words, normalize_token
+from align.cues import build_cues
+from align.evidence import AcousticScorer, EntityLexicon, phonetic_similarity
+from align.fix import Correction, FixedWord, fix_captions
+from align.repair import Gap, Redecode, find_gaps, repair_gaps
+from align.score import CaptionScore, Disagreement, score_captions
+from retranscribe.transcript import CaptionCue, CaptionTrack, Transcript, segments_from_words
+
+
+@dataclass
+class AlignResult:
+    fixed_cues: list[CaptionCue]
+    corrections: list[Correction]
+    score: CaptionScore
+    alignment: Alignment = field(repr=False)
+
+
+def repair_transcript(
+    captions: CaptionTrack, transcript: Transcript, redecode: Redecode | None
+) -> tuple[Transcript, list[Gap]]:
+    """Re-decode the windows where the captions have words and the ASR has none, and return
+    the transcript with what was heard there (speakers to be assigned again)."""
+    alignment = align(captions, transcript)
+    if redecode is None:
+        return transcript, find_gaps(alignment)
+    words, gaps = repair_gaps(alignment, redecode)
+    if not gaps:
+        return transcript, gaps
+    repaired = Transcript(
+        segments=segments_from_words(words),
+        speakers=list(transcript.speakers),
+        language=transcript.language,
+        duration=transcript.duration,
+    )
+    return repaired, gaps
+
+
+def fix_and_score(
+    captions: CaptionTrack,
+    transcript: Transcript,
+    scorer: AcousticScorer | None,
+    lexicon: EntityLexicon,
+    gaps: list[Gap] | None = None,
+) -> AlignResult:
+    alignment = align(captions, transcript)
+    fixed = fix_captions(alignment, scorer, lexicon)
+    score = score_captions(alignment, transcript, gaps)
+    return AlignResult(build_cues(fixed.words), fixed.corrections, score, alignment)
+
+
+__all__ = [
+    "AcousticScorer",
+    "AlignResult",
+    "Alignment",
+    "Block",
+    "BlockKind",
+    "CaptionScore",
+    "CaptionWord",
+    "Correction",
+    "Disagreement",
+    "EntityLexicon",
+    "FixedWord",
+    "Gap",
+    "align",
+    "build_cues",
+    "caption_words",
+    "find_gaps",
+    "fix_and_score",
+    "normalize_token",
+    "phonetic_similarity",
+    "repair_transcript",
+    "score_captions",
+]

@@ -1,0 +1,145 @@
+"""Evidence for deciding a disagreement: what the audio says, how words sound, which names
+the video itself spells.
+
+The acoustic evidence is Whisper's own likelihood of each reading of a window, computed by
+teacher forcing (CTranslate2's ``align``, the call faster-whisper uses for word timestamps,
+returns the probability of every given text token). The ASR's words won its beam search, so
+they nearly always score at least as high as a reading the audio supports equally; a caption
+error the audio contradicts ("North career") scores far lower. The log-likelihood margin is
+what separates the two.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import jellyfish
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from align.alignment import normalize_token
+from retranscribe.audio import SAMPLE_RATE
+
+# Padding around a scored window: Whisper needs a little audio past the last word to place it.
+WINDOW_PADDING = 0.4
+
+
+class AcousticScorer:
+    """Log-likelihood of a text over a stretch of audio under a loaded faster-whisper model."""
+
+    def __init__(self, model, audio: np.ndarray, language: str | None = "en"):
+        from faster_whisper.tokenizer import Tokenizer
+
+        self.model = model
+        self.audio = audio
+        self.tokenizer = Tokenizer(
+            model.hf_tokenizer,
+            model.model.is_multilingual,
+            task="transcribe",
+            language=(language or "en") if model.model.is_multilingual else "en",
+        )
+        self._encoded: dict[float, tuple[object, int]] = {}
+
+    def _encode(self, start: float):
+        """Encoder output for the 30 s of audio from ``start``: every reading of every
+        disagreement inside that stretch reuses it (the encoder pass is most of the cost)."""
+        from faster_whisper.audio import pad_or_trim
+
+        key = round(start, 2)
+        if key not in self._encoded:
+            chunk = self.audio[max(0, int(start * SAMPLE_RATE)) : int((start + 30.0) * SAMPLE_RATE)]
+            features = self.model.feature_extractor(chunk)[..., :-1]
+            num_frames = min(features.shape[-1], 3000)
+            self._encoded = {key: (self.model.encode(pad_or_trim(features)), num_frames)}
+        return self._encoded[key]
+
+    def log_likelihood(self, start: float, text: str) -> float:
+        """Sum of token log-probabilities of ``text`` as the transcript of the audio from
+        ``start`` (the text may end before the 30 s window does)."""
+        encoder_output, num_frames = self._encode(start)
+        tokens = self.tokenizer.encode(" " + text.strip())
+        if not tokens:
+            return 0.0
+        result = self.model.model.align(
+            encoder_output, self.tokenizer.sot_sequence, [tokens], [num_frames], median_filter_width=7
+        )[0]
+        return float(sum(math.log(max(p, 1e-12)) for p in result.text_token_probs))
+
+
+def phonetic_similarity(first: Sequence[str], second: Sequence[str]) -> float:
+    """How alike two word runs sound, 0..1: the better of the Metaphone-code and spelling
+    similarities of the joined words ("North career"/"North Korea", "trapid"/"trepidation")."""
+    a = "".join(normalize_token(w).replace(" ", "") for w in first)
+    b = "".join(normalize_token(w).replace(" ", "") for w in second)
+    if not a or not b:
+        return 0.0
+    spelling = Indel.normalized_similarity(a, b)
+    codes = Indel.normalized_similarity(jellyfish.metaphone(a), jellyfish.metaphone(b))
+    prefix = len(_common_prefix(a, b)) / min(len(a), len(b))
+    return max(spelling, codes, prefix if min(len(a), len(b)) >= 4 else 0.0)
+
+
+def _common_prefix(a: str, b: str) -> str:
+    length = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        length += 1
+    return a[:length]
+
+
+_NAME_RUN = re.compile(r"\b([A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|de|da|von|van|bin|al))*)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)([A-Z][\w'’-]*)")
+
+
+@dataclass
+class EntityLexicon:
+    """Names and rare words the video spells itself: title, description, and the captions'
+    own consistent spellings. Keys are normalised letters, so "Kim Jong-un" == "Kim Jong Un"."""
+
+    phrases: dict[str, str]  # normalised letters -> display spelling
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], extra: Iterable[str] = ()) -> EntityLexicon:
+        phrases: dict[str, str] = {}
+        for text in texts:
+            if not text:
+                continue
+            sentence_starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
+            for match in _NAME_RUN.finditer(text):
+                phrase = match.group(1).strip()
+                words = phrase.split()
+                if match.start(1) in sentence_starts and len(words) == 1:
+                    continue  # a capital at a sentence start says nothing
+                cls._add(phrases, phrase)
+        for phrase in extra:
+            cls._add(phrases, phrase)
+        return cls(phrases)
+
+    @staticmethod
+    def _add(phrases: dict[str, str], phrase: str) -> None:
+        key = _key(phrase.split())
+        if len(key) >= 3:
+            phrases.setdefault(key, phrase)
+
+    def contains(self, words: Sequence[str]) -> bool:
+        key = _key(words)
+        return bool(key) and key in self.phrases
+
+    def covers(self, words: Sequence[str]) -> bool:
+        """Whether the run is inside some lexicon phrase ("Jong Un" in "Kim Jong Un")."""
+        key = _key(words)
+        return len(key) >= 3 and any(key in phrase for phrase in self.phrases)
+
+
+def _key(words: Sequence[str]) -> str:
+    return "".join(normalize_token(w).replace(" ", "") for w in words)
+
+
+@lru_cache(maxsize=4096)
+def _metaphone(text: str) -> str:
+    return jellyfish.metaphone(text)

@@ -1,0 +1,141 @@
+"""Score captions against the new transcript: agreement WER overall, per speaker and per
+turn, and every disagreement typed with its evidence.
+
+The ASR transcript is the reference here (the captions are what is scored): caption words the
+ASR did not produce are *insertions*, ASR words the captions lack are *deletions*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from align.alignment import Alignment, BlockKind
+from align.repair import Gap
+from retranscribe.transcript import Transcript
+from retranscribe.wer import word_errors
+
+_KIND = {
+    BlockKind.SUBSTITUTION: "substitution",
+    BlockKind.CAPTION_ONLY: "insertion",
+    BlockKind.ASR_ONLY: "deletion",
+}
+
+
+@dataclass
+class Disagreement:
+    kind: str
+    start: float
+    end: float
+    speaker: str | None
+    caption_words: list[str]
+    asr_words: list[str]
+    asr_probabilities: list[float]
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "speaker": self.speaker,
+            "caption": " ".join(self.caption_words),
+            "asr": " ".join(self.asr_words),
+            "asr_probabilities": [round(p, 3) for p in self.asr_probabilities],
+        }
+
+
+@dataclass
+class CaptionScore:
+    """How far the captions are from what the audio says, by the new transcript."""
+
+    wer: float
+    caption_words: int
+    asr_words: int
+    per_speaker: dict[str, dict] = field(default_factory=dict)
+    per_turn: list[dict] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def unheard(self) -> list[Gap]:
+        """Caption spans that stayed without ASR evidence even after re-decoding."""
+        return [g for g in self.gaps if not g.asr_words_after]
+
+    def to_dict(self) -> dict:
+        return {
+            "caption_wer_vs_audio": round(self.wer, 4),
+            "caption_words": self.caption_words,
+            "asr_words": self.asr_words,
+            "per_speaker": self.per_speaker,
+            "per_turn": self.per_turn,
+            "disagreements": [d.to_dict() for d in self.disagreements],
+            "gaps": [g.to_dict() for g in self.gaps],
+            "unheard": [g.to_dict() for g in self.unheard],
+            "failures": self.failures,
+        }
+
+
+def score_captions(alignment: Alignment, transcript: Transcript, gaps: list[Gap] | None = None) -> CaptionScore:
+    cap, asr = alignment.caption_words, alignment.asr_words
+    caption_text = " ".join(w.text for w in cap)
+    asr_text = " ".join(w.word.strip() for w in asr)
+    overall = word_errors(asr_text, caption_text)
+
+    # Which speaker and turn each caption word belongs to: that of its ASR partner.
+    speaker_of_caption: list[str | None] = [None] * len(cap)
+    disagreements = []
+    for block in alignment.blocks:
+        n_asr = block.asr_end - block.asr_start
+        anchor = block.asr_start if n_asr else max(block.asr_start - 1, 0)
+        speaker = asr[anchor].speaker if asr else None
+        for index in range(block.cap_start, block.cap_end):
+            speaker_of_caption[index] = speaker
+        if block.kind is BlockKind.MATCH:
+            continue
+        start = asr[block.asr_start].start if n_asr else alignment.times[block.cap_start][0]
+        end = asr[block.asr_end - 1].end if n_asr else alignment.times[block.cap_end - 1][1]
+        disagreements.append(
+            Disagreement(
+                kind=_KIND[block.kind],
+                start=start,
+                end=end,
+                speaker=speaker,
+                caption_words=alignment.caption_text(block),
+                asr_words=alignment.asr_text(block),
+                asr_probabilities=[w.probability for w in asr[block.asr_start : block.asr_end]],
+            )
+        )
+
+    per_speaker = {}
+    for speaker in sorted({w.speaker for w in asr if w.speaker is not None}):
+        heard = " ".join(w.word.strip() for w in asr if w.speaker == speaker)
+        captioned = " ".join(w.text for w, s in zip(cap, speaker_of_caption) if s == speaker)
+        errors = word_errors(heard, captioned)
+        per_speaker[speaker] = {"wer": round(errors.wer, 4), "asr_words": errors.reference_words}
+
+    per_turn = []
+    for segment in transcript.segments:
+        heard = " ".join(w.word.strip() for w in segment.words)
+        captioned = " ".join(
+            w.text for w, (start, end) in zip(cap, alignment.times) if segment.start <= (start + end) / 2 < segment.end
+        )
+        errors = word_errors(heard, captioned)
+        per_turn.append(
+            {
+                "start": round(segment.start, 3),
+                "end": round(segment.end, 3),
+                "speaker": segment.speaker,
+                "wer": round(errors.wer, 4),
+                "asr_words": errors.reference_words,
+            }
+        )
+
+    return CaptionScore(
+        wer=overall.wer,
+        caption_words=len(cap),
+        asr_words=len(asr),
+        per_speaker=per_speaker,
+        per_turn=per_turn,
+        disagreements=disagreements,
+        gaps=list(gaps or []),
+    )
