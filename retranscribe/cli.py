@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -9,6 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 from retranscribe import models
+
+# Prefect's own INFO logs would drown the progress bars; its warnings and errors still show.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+SAMPLES = Path(__file__).resolve().parent.parent / "audio_samples"
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 models_app = typer.Typer(invoke_without_command=True, help="List, verify and locate models.")
@@ -56,3 +63,89 @@ def models_path(name: str) -> None:
     except models.ModelError as error:
         fail(str(error))
     print(path)
+
+
+def _run_video(**parameters) -> dict:
+    from flows.video import retranscribe_video
+    from retranscribe.audio import AudioError
+    from source import SourceError
+
+    try:
+        return retranscribe_video(**parameters)
+    except (SourceError, AudioError, models.ModelError, ValueError, OSError) as error:
+        fail(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
+
+
+def _print_result(result: dict) -> None:
+    table = Table(title="retranscribe", show_header=False)
+    table.add_column("what")
+    table.add_column("value")
+    wer = result.get("caption_wer_vs_audio")
+    table.add_row("caption WER vs audio", "n/a (no captions)" if wer is None else f"{wer:.1%}")
+    table.add_row("corrections applied", str(result.get("corrections", 0)))
+    table.add_row("suspected errors", str(result.get("suspected", 0)))
+    for speaker in result.get("speakers", []):
+        table.add_row(f"speaker {speaker['id']}", f"{speaker['role']}  {speaker.get('name') or ''}")
+    for stage, message in result.get("failures", {}).items():
+        table.add_row(f"[red]{stage} failed[/]", message)
+    console.print(table)
+    console.print(f"outputs: [bold]{result['out_dir']}[/]")
+    for name in sorted(result.get("files", {})):
+        console.print(f"  {result['files'][name]}", highlight=False)
+
+
+@app.command()
+def run(
+    source: str = typer.Argument(..., help="Video URL or local audio/video file."),
+    captions: Optional[Path] = typer.Option(None, help="Local caption file (VTT, SRT, json3, srv3, plain text)."),
+    out: Path = typer.Option(Path("out"), help="Output folder."),
+    model: str = typer.Option("base", help="Whisper model: base, tiny.en, a local folder or a hub name."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+    info: Optional[Path] = typer.Option(None, help="yt-dlp style .info.json with title and description."),
+    num_speakers: Optional[int] = typer.Option(None, help="Exact number of speakers, if known."),
+    min_speakers: Optional[int] = typer.Option(None),
+    max_speakers: Optional[int] = typer.Option(None),
+    diarization_pipeline: Optional[str] = typer.Option(
+        None, help="pyannote hub pipeline (e.g. pyannote/speaker-diarization-community-1) instead of the offline one."
+    ),
+    hf_token_env: Optional[str] = typer.Option(
+        None, help="Name of the environment variable that holds a Hugging Face token (never the token itself)."
+    ),
+    language: str = typer.Option("en", help="Caption language to pick when downloading."),
+    allow_file_urls: bool = typer.Option(False, help="Let yt-dlp open file:// URLs."),
+) -> None:
+    """Re-transcribe one video or file and fix its captions."""
+    result = _run_video(
+        source=source,
+        out_dir=str(out),
+        captions=None if captions is None else str(captions),
+        info=None if info is None else str(info),
+        model=model,
+        device=device,
+        num_speakers=num_speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+        diarization_pipeline=diarization_pipeline,
+        hf_token_env=hf_token_env,
+        caption_language=language,
+        allow_file_urls=allow_file_urls,
+    )
+    _print_result(result)
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("out/demo"), help="Output folder."),
+    model: str = typer.Option("base", help="Whisper model."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+) -> None:
+    """Run the whole pipeline on the embedded sample broadcast (audio_samples/)."""
+    result = _run_video(
+        source=str(SAMPLES / "broadcast.wav"),
+        out_dir=str(out),
+        captions=str(SAMPLES / "captions.en.vtt"),
+        info=str(SAMPLES / "info.json"),
+        model=model,
+        device=device,
+    )
+    _print_result(result)

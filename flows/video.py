@@ -1,0 +1,152 @@
+"""The ``retranscribe_video`` flow: fetch -> transcribe -> diarize -> align/score/fix -> write.
+
+Flows only orchestrate: every task wraps a plain stage function. Results of the expensive
+tasks are persisted and cached on their inputs (the audio's fingerprint, model settings), so a
+re-run after a crash resumes from the stages that finished.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import INPUTS, TASK_SOURCE
+
+from retranscribe.pipeline import (
+    AlignedRun,
+    PipelineSettings,
+    SourceError,
+    align_run,
+    diarize_audio,
+    fetch_source,
+    fingerprint,
+    load_run_audio,
+    transcribe_audio,
+    write_run,
+)
+
+CACHED = INPUTS + TASK_SOURCE
+
+
+def _not_input_error(task, task_run, state) -> bool:
+    """Retry transient failures only: bad input fails the same way every time."""
+    try:
+        state.result()
+    except SourceError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+@task(name="fetch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_not_input_error)
+def fetch_task(source: str, work_dir: str, settings: PipelineSettings):
+    return fetch_source(source, Path(work_dir), settings)
+
+
+@task(name="transcribe", cache_policy=CACHED, persist_result=True)
+def transcribe_task(audio_path: str, audio_fingerprint: str, settings: PipelineSettings):
+    return transcribe_audio(load_run_audio(audio_path), settings)
+
+
+@task(name="diarize", cache_policy=CACHED, persist_result=True, tags=["retranscribe-gpu"])
+def diarize_task(audio_path: str, audio_fingerprint: str, settings: PipelineSettings):
+    return diarize_audio(load_run_audio(audio_path), settings)
+
+
+@task(name="align-score-fix", cache_policy=CACHED, persist_result=True)
+def align_task(audio_path: str, audio_fingerprint: str, media, transcript, diarization, settings: PipelineSettings):
+    return align_run(load_run_audio(audio_path), media, transcript, diarization, settings)
+
+
+@task(name="write-outputs")
+def write_task(out_dir: str, media, aligned: AlignedRun, settings: PipelineSettings, timings: dict[str, float]):
+    return write_run(Path(out_dir), media, aligned, settings, timings)
+
+
+@flow(name="retranscribe-video", log_prints=True)
+def retranscribe_video(
+    source: str,
+    out_dir: str,
+    captions: str | None = None,
+    info: str | None = None,
+    model: str = "base",
+    device: str = "auto",
+    num_speakers: int | None = None,
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
+    diarization_pipeline: str | None = None,
+    hf_token_env: str | None = None,
+    caption_language: str = "en",
+    allow_file_urls: bool = False,
+) -> dict[str, Any]:
+    """Re-transcribe one video or audio file and fix its captions.
+
+    Args:
+        source: a video URL (anything yt-dlp extracts) or a local audio/video file.
+        out_dir: where the outputs go (transcript.json, captions.fixed.*, report.html, ...).
+        captions: a local caption file (VTT, SRT, json3, srv3 or plain text) to use instead of
+            downloaded captions.
+        info: a yt-dlp style .info.json giving title and description for a local file.
+        model: Whisper model: an embedded one (base, tiny.en), a local folder or a hub name.
+        device: auto, cpu or cuda.
+        num_speakers / min_speakers / max_speakers: speaker-count hints for diarization.
+        diarization_pipeline: a pyannote hub pipeline instead of the embedded offline one.
+        hf_token_env: name of the environment variable holding a Hugging Face token (the
+            token itself is never a parameter, so it never lands in Prefect's database).
+    """
+    settings = PipelineSettings(
+        model=model,
+        device=device,
+        num_speakers=num_speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
+        diarization_pipeline=diarization_pipeline,
+        hf_token_env=hf_token_env,
+        caption_language=caption_language,
+        captions=captions,
+        info=info,
+        allow_file_urls=allow_file_urls,
+    )
+    logger = get_run_logger()
+    timings: dict[str, float] = {}
+    out = Path(out_dir)
+
+    started = time.perf_counter()
+    media = fetch_task(source, str(out / "source"), settings)
+    timings["fetch"] = time.perf_counter() - started
+    audio_id = fingerprint(media.audio_path)
+
+    started = time.perf_counter()
+    transcript = transcribe_task(str(media.audio_path), audio_id, settings)
+    timings["transcribe"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    diarization = diarize_task(str(media.audio_path), audio_id, settings)
+    timings["diarize"] = time.perf_counter() - started
+    if diarization.error:
+        logger.warning("diarization failed, speakers unknown: %s", diarization.error)
+
+    started = time.perf_counter()
+    aligned = align_task(str(media.audio_path), audio_id, media, transcript, diarization, settings)
+    timings["align"] = time.perf_counter() - started
+
+    written = write_task(str(out), media, aligned, settings, timings)
+    create_markdown_artifact(
+        markdown=aligned.summary_markdown(media),
+        key=_artifact_key(media.metadata.id),
+        description=f"retranscribe summary for {media.metadata.title or media.metadata.id}",
+    )
+    return {"out_dir": str(out), "files": {k: str(v) for k, v in written.items()}, **aligned.headline()}
+
+
+def _artifact_key(video_id: str) -> str:
+    import re
+
+    key = re.sub(r"[^a-z0-9-]+", "-", f"retranscribe-{video_id}".lower()).strip("-")
+    return key[:100] or "retranscribe"
