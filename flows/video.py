@@ -49,7 +49,7 @@ def fetch_task(source: str, work_dir: str, settings: PipelineSettings):
     return fetch_source(source, Path(work_dir), settings)
 
 
-@task(name="transcribe", cache_policy=CACHED, persist_result=True)
+@task(name="transcribe", cache_policy=CACHED, persist_result=True, tags=["retranscribe-gpu"])
 def transcribe_task(audio_path: str, audio_fingerprint: str, settings: PipelineSettings):
     return transcribe_audio(load_run_audio(audio_path), settings)
 
