@@ -149,3 +149,57 @@ def demo(
         device=device,
     )
     _print_result(result)
+
+
+@app.command()
+def batch(
+    manifest: str = typer.Argument(..., help="Text/CSV file of URLs or paths (source[,captions,info]), or a playlist URL."),
+    out: Path = typer.Option(Path("out/batch"), help="Parent folder: one sub-folder per video."),
+    model: str = typer.Option("base", help="Whisper model for every video."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
+    fan_out: bool = typer.Option(False, help="Start one retranscribe-video deployment run per video (needs a Prefect server and workers)."),
+) -> None:
+    """Re-transcribe every video of a manifest; failures are reported and do not stop the rest."""
+    from flows.batch import ManifestError, retranscribe_batch
+
+    try:
+        summary = retranscribe_batch(manifest=manifest, out_dir=str(out), model=model, device=device, fan_out=fan_out)
+    except (ManifestError, OSError, UnicodeDecodeError) as error:
+        fail(str(error).splitlines()[0])
+    table = Table(title=f"batch: {summary['completed']} of {summary['videos']} completed")
+    for column in ("video", "status", "caption WER", "corrections", "output / error"):
+        table.add_column(column)
+    for r in summary["results"]:
+        wer = r.get("caption_wer_vs_audio")
+        ok = r["status"] == "completed"
+        table.add_row(
+            r["source"],
+            "[green]completed[/]" if ok else "[red]failed[/]",
+            "" if wer is None else f"{wer:.1%}",
+            str(r.get("corrections", "")),
+            r["out_dir"] if ok else r.get("error", ""),
+        )
+    console.print(table)
+    if summary["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    captions: Path = typer.Argument(..., help="Caption file to score (VTT, SRT, json3, srv3, plain text)."),
+    reference: Path = typer.Option(..., help="Reference transcript: plain text, or RTTM-free JSON with speakers (reference.json style)."),
+) -> None:
+    """Score captions against a reference transcript: WER, and cpWER when both have speakers."""
+    from retranscribe.scoring import score_against_reference
+    from source import SourceError
+
+    try:
+        result = score_against_reference(captions, reference)
+    except (SourceError, OSError, ValueError) as error:
+        fail(str(error).splitlines()[0])
+    table = Table(title=f"{captions.name} vs {reference.name}", show_header=False)
+    table.add_column("measure")
+    table.add_column("value")
+    for key, value in result.items():
+        table.add_row(key, f"{value:.2%}" if isinstance(value, float) else str(value))
+    console.print(table)

@@ -1,0 +1,65 @@
+"""``retranscribe score``: captions against a reference transcript a person trusts.
+
+WER uses the same normaliser as everything else (retranscribe.wer); cpWER (meeteval's
+concatenated minimum-permutation WER) is added when both sides say who speaks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from retranscribe.wer import normalize, word_errors
+
+
+def read_reference(path: str | Path) -> tuple[str, dict[str, str]]:
+    """Reference text, and text per speaker when the reference has speakers: reference.json
+    style ({"turns": [{"speaker", "text"}]}), NIST STM, or plain text (no speakers)."""
+    path = Path(path)
+    raw = path.read_text(encoding="utf-8")
+    per_speaker: dict[str, list[str]] = {}
+    if path.suffix == ".json":
+        data = json.loads(raw)
+        turns = data.get("turns", data.get("segments", [])) if isinstance(data, dict) else data
+        for turn in turns:
+            per_speaker.setdefault(str(turn.get("speaker")), []).append(turn.get("text", ""))
+    elif path.suffix == ".stm":
+        for line in raw.splitlines():
+            fields = line.split(maxsplit=5)
+            if len(fields) == 6 and not line.startswith(";;"):
+                per_speaker.setdefault(fields[2], []).append(fields[5])
+    else:
+        return raw, {}
+    texts = {speaker: " ".join(parts) for speaker, parts in per_speaker.items()}
+    return " ".join(texts.values()), texts
+
+
+def score_against_reference(captions_path: str | Path, reference_path: str | Path) -> dict[str, float | int]:
+    from source import read_captions
+
+    track = read_captions(captions_path)
+    reference, reference_by_speaker = read_reference(reference_path)
+    if not normalize(reference).split():
+        raise ValueError(f"{reference_path}: the reference has no words")
+    errors = word_errors(reference, track.text)
+    result: dict[str, float | int] = {
+        "WER": errors.wer,
+        "substitutions": errors.substitutions,
+        "deletions": errors.deletions,
+        "insertions": errors.insertions,
+        "reference words": errors.reference_words,
+    }
+    hypothesis_by_speaker: dict[str, list[str]] = {}
+    for cue in track.cues:
+        if cue.speaker is not None:
+            hypothesis_by_speaker.setdefault(cue.speaker, []).append(cue.text)
+    if reference_by_speaker and hypothesis_by_speaker:
+        from meeteval.wer import cp_word_error_rate
+
+        cp = cp_word_error_rate(
+            {s: normalize(t) for s, t in reference_by_speaker.items()},
+            {s: normalize(" ".join(t)) for s, t in hypothesis_by_speaker.items()},
+        )
+        result["cpWER"] = float(cp.error_rate)
+        result["speakers (reference / captions)"] = f"{len(reference_by_speaker)} / {len(hypothesis_by_speaker)}"
+    return result
