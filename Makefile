@@ -9,7 +9,8 @@ setup:
 demo: setup
 	$(UV) run --frozen retranscribe demo
 
-test: setup
+test:
+	@./scripts/setup.sh --test
 	$(UV) run --frozen pytest
 
 bench: setup

@@ -12,9 +12,7 @@ what separates the two.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Sequence
 
 import jellyfish
@@ -23,6 +21,7 @@ from rapidfuzz.distance import Indel
 
 from align.alignment import normalize_token
 from retranscribe.audio import SAMPLE_RATE
+from retranscribe.entities import extract_entities
 
 # Padding around a scored window: Whisper needs a little audio past the last word to place it.
 WINDOW_PADDING = 0.4
@@ -92,10 +91,6 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:length]
 
 
-_NAME_RUN = re.compile(r"\b([A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|de|da|von|van|bin|al))*)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)([A-Z][\w'’-]*)")
-
-
 @dataclass
 class EntityLexicon:
     """Names and rare words the video spells itself: title, description, and the captions'
@@ -106,17 +101,7 @@ class EntityLexicon:
     @classmethod
     def from_texts(cls, texts: Iterable[str], extra: Iterable[str] = ()) -> EntityLexicon:
         phrases: dict[str, str] = {}
-        for text in texts:
-            if not text:
-                continue
-            sentence_starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
-            for match in _NAME_RUN.finditer(text):
-                phrase = match.group(1).strip()
-                words = phrase.split()
-                if match.start(1) in sentence_starts and len(words) == 1:
-                    continue  # a capital at a sentence start says nothing
-                cls._add(phrases, phrase)
-        for phrase in extra:
+        for phrase in [*extract_entities(texts), *extra]:
             cls._add(phrases, phrase)
         return cls(phrases)
 
@@ -138,8 +123,3 @@ class EntityLexicon:
 
 def _key(words: Sequence[str]) -> str:
     return "".join(normalize_token(w).replace(" ", "") for w in words)
-
-
-@lru_cache(maxsize=4096)
-def _metaphone(text: str) -> str:
-    return jellyfish.metaphone(text)

@@ -22,6 +22,7 @@ from retranscribe.pipeline import (
     PipelineSettings,
     SourceError,
     align_run,
+    asr_hints,
     diarize_audio,
     fetch_source,
     fingerprint,
@@ -50,8 +51,8 @@ def fetch_task(source: str, work_dir: str, settings: PipelineSettings):
 
 
 @task(name="transcribe", cache_policy=CACHED, persist_result=True, tags=["retranscribe-gpu"])
-def transcribe_task(audio_path: str, audio_fingerprint: str, settings: PipelineSettings):
-    return transcribe_audio(load_run_audio(audio_path), settings)
+def transcribe_task(audio_path: str, audio_fingerprint: str, settings: PipelineSettings, hints: tuple[str, ...]):
+    return transcribe_audio(load_run_audio(audio_path), settings, hints)
 
 
 @task(name="diarize", cache_policy=CACHED, persist_result=True, tags=["retranscribe-gpu"])
@@ -123,7 +124,7 @@ def retranscribe_video(
     audio_id = fingerprint(media.audio_path)
 
     started = time.perf_counter()
-    transcript = transcribe_task(str(media.audio_path), audio_id, settings)
+    transcript = transcribe_task(str(media.audio_path), audio_id, settings, asr_hints(media))
     timings["transcribe"] = time.perf_counter() - started
 
     started = time.perf_counter()

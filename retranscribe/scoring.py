@@ -17,21 +17,20 @@ def read_reference(path: str | Path) -> tuple[str, dict[str, str]]:
     style ({"turns": [{"speaker", "text"}]}), NIST STM, or plain text (no speakers)."""
     path = Path(path)
     raw = path.read_text(encoding="utf-8")
-    per_speaker: dict[str, list[str]] = {}
+    turns: list[tuple[str, str]] = []  # (speaker, text) in spoken order
     if path.suffix == ".json":
         data = json.loads(raw)
-        turns = data.get("turns", data.get("segments", [])) if isinstance(data, dict) else data
-        for turn in turns:
-            per_speaker.setdefault(str(turn.get("speaker")), []).append(turn.get("text", ""))
+        entries = data.get("turns", data.get("segments", [])) if isinstance(data, dict) else data
+        turns = [(str(t.get("speaker")), t.get("text", "")) for t in entries]
     elif path.suffix == ".stm":
-        for line in raw.splitlines():
-            fields = line.split(maxsplit=5)
-            if len(fields) == 6 and not line.startswith(";;"):
-                per_speaker.setdefault(fields[2], []).append(fields[5])
+        rows = [line.split(maxsplit=5) for line in raw.splitlines() if line.strip() and not line.startswith(";;")]
+        turns = [(r[2], r[5]) for r in sorted((r for r in rows if len(r) == 6), key=lambda r: float(r[3]))]
     else:
         return raw, {}
-    texts = {speaker: " ".join(parts) for speaker, parts in per_speaker.items()}
-    return " ".join(texts.values()), texts
+    per_speaker: dict[str, list[str]] = {}
+    for speaker, text in turns:
+        per_speaker.setdefault(speaker, []).append(text)
+    return " ".join(text for _, text in turns), {s: " ".join(parts) for s, parts in per_speaker.items()}
 
 
 def score_against_reference(captions_path: str | Path, reference_path: str | Path) -> dict[str, float | int]:

@@ -6,10 +6,17 @@ cd "$(dirname "$0")/.."
 
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo sudo; fi; }
 
-if ! command -v ffmpeg >/dev/null 2>&1; then
-  echo "setup: installing FFmpeg (yt-dlp and torchcodec need it)" >&2
+# Debian packages: FFmpeg (yt-dlp and torchcodec decode with it); with --test also Chromium,
+# which the report test renders report.html in.
+packages=()
+command -v ffmpeg >/dev/null 2>&1 || packages+=(ffmpeg)
+if [ "${1:-}" = "--test" ]; then
+  command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "setup: installing ${packages[*]}" >&2
   $(need_root) apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq ffmpeg >/dev/null
+  DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 
 if ! command -v uv >/dev/null 2>&1; then
