@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import INPUTS, TASK_SOURCE
 
+from retranscribe.progress import progress_bar
 from retranscribe.pipeline import (
     AlignedRun,
     PipelineSettings,
@@ -47,17 +48,20 @@ def _not_input_error(task, task_run, state) -> bool:
 
 @task(name="fetch", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_not_input_error)
 def fetch_task(source: str, work_dir: str, settings: PipelineSettings):
-    return fetch_source(source, Path(work_dir), settings)
+    with progress_bar("download", unit="B") as update:
+        return fetch_source(source, Path(work_dir), settings, progress=update)
 
 
 @task(name="transcribe", cache_policy=CACHED, persist_result=True, tags=["retranscribe-gpu"])
 def transcribe_task(audio_path: str, audio_fingerprint: str, settings: PipelineSettings, hints: tuple[str, ...]):
-    return transcribe_audio(load_run_audio(audio_path), settings, hints)
+    with progress_bar("transcribe") as update:
+        return transcribe_audio(load_run_audio(audio_path), settings, hints, progress=update)
 
 
 @task(name="diarize", cache_policy=CACHED, persist_result=True, tags=["retranscribe-gpu"])
 def diarize_task(audio_path: str, audio_fingerprint: str, settings: PipelineSettings):
-    return diarize_audio(load_run_audio(audio_path), settings)
+    with progress_bar("diarize") as update:
+        return diarize_audio(load_run_audio(audio_path), settings, progress=update)
 
 
 @task(name="align-score-fix", cache_policy=CACHED, persist_result=True)

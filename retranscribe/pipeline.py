@@ -75,6 +75,12 @@ def load_run_audio(path: str | Path) -> np.ndarray:
 
 
 def fetch_source(source: str, work_dir: Path, settings: PipelineSettings, progress=None) -> SourceMedia:
+    """``progress(bytes_done, bytes_total)`` follows the download (yt-dlp's progress hook)."""
+    hook = None
+    if progress is not None:
+        def hook(status: dict) -> None:
+            total = status.get("total_bytes") or status.get("total_bytes_estimate") or 0
+            progress(status.get("downloaded_bytes") or 0, total)
     return fetch(
         source,
         work_dir,
@@ -82,7 +88,7 @@ def fetch_source(source: str, work_dir: Path, settings: PipelineSettings, progre
         captions=settings.captions,
         info=settings.info,
         allow_file_urls=settings.allow_file_urls,
-        progress=progress,
+        progress=hook,
     )
 
 
@@ -123,17 +129,20 @@ def _hf_token(settings: PipelineSettings) -> str | None:
 
 
 def diarize_audio(audio: np.ndarray, settings: PipelineSettings, progress=None) -> Diarization:
+    """``progress(done, total)`` follows pyannote's steps (segmentation, embeddings, ...)."""
     from diarize import DiarizationError, DiarizeOptions, diarize
 
     options = DiarizeOptions(
-        pipeline=settings.diarization_pipeline,
+        pipeline=settings.diarization_pipeline or "embedded",
+        device=settings.device,
         hf_token=_hf_token(settings),
         num_speakers=settings.num_speakers,
         min_speakers=settings.min_speakers,
         max_speakers=settings.max_speakers,
     )
     try:
-        return Diarization(turns=diarize(audio, options, progress=progress))
+        step_progress = None if progress is None else (lambda step, done, total: progress(done, total))
+        return Diarization(turns=diarize(audio, options, progress=step_progress))
     except DiarizationError as error:
         return Diarization(error=str(error))
     except Exception as error:  # an optional stage must not take the run down with it
