@@ -1,23 +1,32 @@
-"""Transcription with faster-whisper: whole files, or only given windows (gap repair)."""
+"""Transcription with faster-whisper: whole recordings, or only given windows (gap repair).
+
+Every setting lives in one ``AsrOptions``; the sequential and the batched path, and the
+windowed re-decode, all turn it into faster-whisper keyword arguments in one place
+(``_decode_kwargs``), so no option list is repeated between them.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-from retranscribe.audio import SAMPLE_RATE, duration_of, load_audio
+from retranscribe.audio import SAMPLE_RATE, AudioError, duration_of, load_audio
 from retranscribe.models import resolve_whisper
 from retranscribe.transcript import Segment, Transcript, Word
 
 Progress = Callable[[float, float], None]
 
+# Whisper decodes 30 s at a time; the batched pipeline needs its chunks given when VAD is off.
+CHUNK_SECONDS = 30.0
+
 
 def machine_cores() -> int:
+    """Cores this process may run on (a container's CPU set, not the host's count)."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -26,22 +35,41 @@ def machine_cores() -> int:
 
 @dataclass(frozen=True)
 class AsrOptions:
-    """Every setting of a transcription, shared by the sequential and batched paths."""
+    """Every setting of a transcription, shared by the sequential and batched paths and by
+    the windowed re-decode (which derives its own with ``dataclasses.replace``)."""
 
-    model: str = "base"
+    model: str = "base"  # registry name (retranscribe.models) or a faster-whisper model folder
     device: str = "auto"  # auto | cpu | cuda
     compute_type: str = "auto"  # auto: int8 on CPU, float16 on GPU
-    cpu_threads: int = 0  # 0: all of the machine's cores
+    cpu_threads: int | None = None  # None or 0: all of the machine's cores
     beam_size: int = 5
     language: str | None = None  # None: detect (multilingual models); .en models are English
     vad_filter: bool = True
     condition_on_previous_text: bool = True
     initial_prompt: str | None = None
-    hotwords: tuple[str, ...] | None = None
+    hotwords: tuple[str, ...] = field(default=())  # names the decoder should prefer
     batch_size: int | None = None  # set: BatchedInferencePipeline (GPU batch work)
+    # Audio decoded around each re-decode window, on both sides: Whisper hears a word cut at
+    # the window edge better with some context; words outside the window are dropped anyway.
+    window_padding: float = 0.5
+
+    def __post_init__(self) -> None:
+        hotwords = self.hotwords
+        if hotwords is None:
+            hotwords = ()
+        elif isinstance(hotwords, str):
+            hotwords = (hotwords,)
+        object.__setattr__(self, "hotwords", tuple(h for h in hotwords if h and h.strip()))
+        if self.beam_size < 1:
+            raise ValueError(f"beam_size must be at least 1, not {self.beam_size}")
+        if self.batch_size is not None and self.batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1 or None, not {self.batch_size}")
+        if self.window_padding < 0:
+            raise ValueError(f"window_padding must not be negative, not {self.window_padding}")
 
 
 def resolve_device(device: str = "auto") -> str:
+    """``auto`` is CUDA when ctranslate2 sees a GPU, else CPU."""
     if device not in {"auto", "cpu", "cuda"}:
         raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
     if device != "auto":
@@ -51,22 +79,28 @@ def resolve_device(device: str = "auto") -> str:
     return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
-def _compute_type(options: AsrOptions, device: str) -> str:
-    if options.compute_type != "auto":
-        return options.compute_type
+def resolve_compute_type(compute_type: str, device: str) -> str:
+    if compute_type != "auto":
+        return compute_type
     return "float16" if device == "cuda" else "int8"
 
 
 def load_model(options: AsrOptions = AsrOptions()):
-    """The faster-whisper model for these options, loaded once per process."""
+    """The faster-whisper ``WhisperModel`` for these options, loaded once per process and
+    shared (batch jobs transcribe many videos with one model)."""
     device = resolve_device(options.device)
-    return _load(resolve_whisper(options.model), device, _compute_type(options, device), options.cpu_threads or machine_cores())
+    return _load(
+        str(resolve_whisper(options.model)),
+        device,
+        resolve_compute_type(options.compute_type, device),
+        options.cpu_threads or machine_cores(),
+    )
 
 
 @lru_cache(maxsize=4)
 def _load(path: str, device: str, compute_type: str, cpu_threads: int):
     if device == "cuda":
-        # PyPI's torch bundles cuBLAS/cuDNN 12; importing it first puts them in the process
+        # PyPI's torch bundles cuBLAS/cuDNN 12; importing it first loads them into the process
         # for ctranslate2, which otherwise fails with "libcublas.so.12 not found".
         import torch  # noqa: F401
     from faster_whisper import WhisperModel
@@ -74,58 +108,85 @@ def _load(path: str, device: str, compute_type: str, cpu_threads: int):
     return WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
 
 
-def _language(model, options: AsrOptions) -> str | None:
-    if not model.model.is_multilingual:
-        return "en"
-    return options.language
+def _samples(audio: np.ndarray | str | Path) -> np.ndarray:
+    if not isinstance(audio, np.ndarray):
+        return load_audio(audio)
+    if audio.ndim != 1:
+        raise AudioError(f"audio must be mono (one dimension), not shape {audio.shape}")
+    if audio.size == 0:
+        raise AudioError("audio contains no samples")
+    return audio.astype(np.float32, copy=False)
 
 
-def _as_audio(audio: np.ndarray | str | Path) -> np.ndarray:
-    return audio if isinstance(audio, np.ndarray) else load_audio(audio)
-
-
-def _decode_options(model, options: AsrOptions) -> dict:
-    return dict(
-        language=_language(model, options),
+def _decode_kwargs(model, options: AsrOptions, duration: float) -> dict:
+    """faster-whisper's keyword arguments for these options: the one place they are spelled."""
+    kwargs = dict(
+        # .en models know no language token; faster-whisper needs "en" for them.
+        language="en" if not model.model.is_multilingual else options.language,
         beam_size=options.beam_size,
         word_timestamps=True,
         vad_filter=options.vad_filter,
         condition_on_previous_text=options.condition_on_previous_text,
         initial_prompt=options.initial_prompt,
-        hotwords=", ".join(options.hotwords) if options.hotwords else None,
+        hotwords=", ".join(options.hotwords) or None,
     )
+    if options.batch_size:
+        kwargs["batch_size"] = options.batch_size
+        if not options.vad_filter and duration > CHUNK_SECONDS:
+            # Without VAD the batched pipeline refuses audio over 30 s unless told the chunks.
+            starts = np.arange(0.0, duration, CHUNK_SECONDS)
+            kwargs["clip_timestamps"] = [{"start": float(s), "end": float(min(s + CHUNK_SECONDS, duration))} for s in starts]
+    return kwargs
 
 
-def _segments(model, audio: np.ndarray, options: AsrOptions, **overrides):
-    kwargs = {**_decode_options(model, options), **overrides}
+def _decode(model, samples: np.ndarray, options: AsrOptions, **extra):
+    kwargs = {**_decode_kwargs(model, options, duration_of(samples)), **extra}
     if options.batch_size:
         from faster_whisper import BatchedInferencePipeline
 
-        kwargs.pop("condition_on_previous_text", None)
-        return BatchedInferencePipeline(model).transcribe(audio, batch_size=options.batch_size, **kwargs)
-    return model.transcribe(audio, **kwargs)
+        return BatchedInferencePipeline(model).transcribe(samples, **kwargs)
+    return model.transcribe(samples, **kwargs)
 
 
-def _to_segment(segment) -> Segment:
-    words = [Word(w.start, w.end, w.word, w.probability) for w in (segment.words or [])]
-    return Segment(segment.start, segment.end, segment.text.strip(), words)
+def _words(segment, offset: float = 0.0) -> list[Word]:
+    # Word text keeps Whisper's leading space: a word without one continues the previous
+    # ("Jong" "-un"), which the align stage uses to rejoin them.
+    return [Word(w.start + offset, w.end + offset, w.word, w.probability) for w in segment.words or []]
 
 
-def transcribe(audio: np.ndarray | str | Path, options: AsrOptions = AsrOptions(), progress: Progress | None = None) -> Transcript:
-    """Transcribe a whole recording, with word timestamps. Segments stream from
-    faster-whisper's lazy generator; ``progress(seconds_done, seconds_total)`` follows them."""
-    samples = _as_audio(audio)
+def transcribe(
+    audio: np.ndarray | str | Path,
+    options: AsrOptions = AsrOptions(),
+    progress: Progress | None = None,
+) -> Transcript:
+    """Transcribe a recording (a path PyAV can read, or 16 kHz mono float32 samples) with word
+    timestamps. Segments stream from faster-whisper's lazy generator; ``progress(seconds_done,
+    seconds_total)`` follows their end times."""
+    samples = _samples(audio)
     model = load_model(options)
     total = duration_of(samples)
-    generator, info = _segments(model, samples, options)
+    generator, info = _decode(model, samples, options)
     segments = []
     for segment in generator:
-        segments.append(_to_segment(segment))
+        segments.append(Segment(segment.start, segment.end, segment.text.strip(), _words(segment)))
         if progress is not None:
             progress(min(segment.end, total), total)
     if progress is not None:
         progress(total, total)
     return Transcript(segments=segments, speakers=[], language=info.language, duration=total)
+
+
+def _merged(windows: Sequence[tuple[float, float]], total: float) -> list[tuple[float, float]]:
+    spans = sorted((max(0.0, float(s)), min(float(e), total)) for s, e in windows)
+    merged: list[tuple[float, float]] = []
+    for start, end in spans:
+        if end - start <= 0:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def transcribe_windows(
@@ -134,30 +195,40 @@ def transcribe_windows(
     options: AsrOptions = AsrOptions(),
     prompt: str | None = None,
 ) -> list[Word]:
-    """Transcribe only the given time windows, with settings that keep Whisper from skipping
-    them: no VAD, no conditioning on earlier text, an optional prompt. Only words inside a
-    window come back."""
-    samples = _as_audio(audio)
+    """Transcribe only the given (start, end) windows in seconds, with settings that keep
+    Whisper from skipping speech: no VAD, no conditioning on earlier text, and ``prompt`` (or
+    the options' initial prompt). Each window is decoded with ``options.window_padding`` seconds
+    of context; only words whose middle lies inside a window come back, clipped to it."""
+    samples = _samples(audio)
     total = duration_of(samples)
-    spans = sorted((max(0.0, s), min(e, total)) for s, e in windows if min(e, total) - max(0.0, s) > 0.05)
+    spans = _merged(windows, total)
     if not spans:
         return []
-    model = load_model(options)
-    sequential = replace(options, batch_size=None)
-    generator, _ = _segments(
-        model,
-        samples,
-        sequential,
+    padding = options.window_padding
+    padded = _merged([(s - padding, e + padding) for s, e in spans], total)
+    # Decode only the stretch that holds the windows: features for a whole hour of audio
+    # would cost more than a few short windows.
+    offset = padded[0][0]
+    first, last = int(offset * SAMPLE_RATE), int(np.ceil(padded[-1][1] * SAMPLE_RATE))
+    window_options = replace(
+        options,
         vad_filter=False,
         condition_on_previous_text=False,
         initial_prompt=prompt if prompt is not None else options.initial_prompt,
-        clip_timestamps=[t for span in spans for t in span],
+        batch_size=None,  # clip_timestamps are the sequential path's (a flat start,end list)
     )
-    words = [w for segment in generator for w in _to_segment(segment).words]
+    model = load_model(window_options)
+    generator, _ = _decode(
+        model,
+        samples[first:last],
+        window_options,
+        clip_timestamps=[t - offset for span in padded for t in span],
+    )
     inside = []
-    for word in words:
-        middle = (word.start + word.end) / 2
-        span = next(((s, e) for s, e in spans if s <= middle <= e), None)
-        if span is not None:
-            inside.append(replace(word, start=max(word.start, span[0]), end=min(word.end, span[1])))
+    for segment in generator:
+        for word in _words(segment, offset):
+            middle = (word.start + word.end) / 2
+            span = next(((s, e) for s, e in spans if s <= middle <= e), None)
+            if span is not None:
+                inside.append(replace(word, start=max(word.start, span[0]), end=min(word.end, span[1])))
     return inside

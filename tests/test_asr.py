@@ -1,4 +1,4 @@
-"""ASR stage on real audio with the embedded tiny.en model."""
+"""ASR stage on real audio with the embedded tiny.en model (fast on 2 cores)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from asr import AsrOptions, entity_hints, load_model, resolve_device, transcribe, transcribe_windows
 from retranscribe.audio import SAMPLE_RATE, AudioError, load_audio
+from retranscribe.scoring import read_reference
 from retranscribe.transcript import VideoMetadata
 from retranscribe.wer import wer
 
@@ -20,65 +21,134 @@ def broadcast(samples) -> np.ndarray:
     return load_audio(samples / "broadcast.wav")
 
 
-def test_transcribes_the_anchor_turn_with_word_times(broadcast, reference_turns):
+def _turn(reference_turns, speaker: str) -> dict:
+    return next(t for t in reference_turns if t["speaker"] == speaker)
+
+
+def _check_words(words, duration: float) -> None:
+    assert words
+    starts = [w.start for w in words]
+    assert starts == sorted(starts)
+    for w in words:
+        assert 0.0 <= w.start <= w.end <= duration + 1e-6
+        assert 0.0 < w.probability <= 1.0
+        assert w.speaker is None
+        assert w.word.strip()
+
+
+def test_transcribe_samples_with_word_times_and_progress(broadcast, reference_turns):
     anchor = reference_turns[0]
-    seconds = anchor["end"] + 0.5
-    updates = []
-    transcript = transcribe(broadcast[: int(seconds * SAMPLE_RATE)], TINY, progress=lambda done, total: updates.append((done, total)))
-    words = list(transcript.words())
-    assert transcript.language == "en" and transcript.duration == pytest.approx(seconds, abs=0.01)
+    clip = broadcast[: int((anchor["end"] + 0.4) * SAMPLE_RATE)]
+    seen: list[tuple[float, float]] = []
+    # A .en model is English whatever language is asked for.
+    transcript = transcribe(clip, AsrOptions(model="tiny.en", language="fr"), progress=lambda d, t: seen.append((d, t)))
+
+    assert transcript.language == "en"
+    assert transcript.duration == pytest.approx(len(clip) / SAMPLE_RATE)
+    words = [w for s in transcript.segments for w in s.words]
+    _check_words(words, transcript.duration)
+    assert words[0].start >= anchor["start"] - 1.0
     assert wer(anchor["text"], transcript.text) < 0.2
-    assert all(0.0 <= w.start <= w.end <= seconds + 0.01 for w in words)
-    assert [w.start for w in words] == sorted(w.start for w in words)
-    assert all(0.0 < w.probability <= 1.0 for w in words)
-    assert np.mean([w.probability for w in words]) > 0.7
-    # "Vladimir Putin" is said around 3 s into the turn (reference text, flite voice)
-    putin = next(w for w in words if "Putin" in w.word)
-    assert anchor["start"] < putin.start < anchor["start"] + 6
-    assert updates[-1] == (pytest.approx(seconds), pytest.approx(seconds))
-    assert [d for d, _ in updates] == sorted(d for d, _ in updates)
+    for segment in transcript.segments:
+        assert segment.speaker is None
+        assert segment.start <= segment.words[0].start and segment.words[-1].end <= segment.end + 0.05
+
+    done = [d for d, _ in seen]
+    assert len(seen) >= 2 and done == sorted(done)
+    assert seen[-1] == (transcript.duration, transcript.duration)
 
 
-def test_windowed_redecoding_returns_only_words_inside_windows(broadcast):
-    windows = [(2.0, 7.0), (30.0, 36.0)]
-    words = transcribe_windows(broadcast, windows, TINY)
-    assert len(words) >= 10
-    assert all(any(s <= w.start and w.end <= e for s, e in windows) for w in words)
-    assert {any(s <= w.start < e for w in words) for s, e in windows} == {True}
+def test_transcribe_file_of_real_telephone_speech(samples):
+    sample = samples / "pyannote_sample"
+    reference, _ = read_reference(sample / "sample.stm")
+    transcript = transcribe(sample / "sample.wav", TINY)
+    words = [w for s in transcript.segments for w in s.words]
+    _check_words(words, 30.0)
+    assert wer(reference, transcript.text) < 0.4
 
 
-def test_windowed_redecoding_recovers_a_turn_vad_decoding_can_drop(broadcast, reference_turns):
-    official = next(t for t in reference_turns if t["speaker"] == "official")
-    words = transcribe_windows(broadcast, [(official["start"] - 0.3, official["end"] + 0.3)], TINY)
-    assert wer(official["text"], " ".join(w.word for w in words)) < 0.35
+def test_batched_pipeline_without_vad_on_audio_over_30_s(broadcast, reference_turns):
+    # Without VAD faster-whisper's batched pipeline refuses audio over 30 s unless the
+    # chunks are given; the stage gives them.
+    clip = broadcast[: int(40 * SAMPLE_RATE)]
+    transcript = transcribe(clip, AsrOptions(model="tiny.en", vad_filter=False, batch_size=2))
+    words = [w for s in transcript.segments for w in s.words]
+    _check_words(words, 40.0)
+    assert words[-1].end > 30.0
+    heard_anchor = " ".join(w.word for w in words if w.end <= reference_turns[0]["end"] + 0.3)
+    assert wer(reference_turns[0]["text"], heard_anchor) < 0.2
 
 
-def test_model_is_loaded_once_per_process():
-    assert load_model(TINY) is load_model(AsrOptions(model="tiny.en", beam_size=1))
+def test_windowed_redecode_recovers_a_turn_and_stays_inside_windows(broadcast, reference_turns):
+    official = _turn(reference_turns, "official")
+    windows = [(official["start"], official["end"]), (3.0, 5.5)]
+    words = transcribe_windows(broadcast, windows, TINY, prompt="John Kirby, North Korea.")
+
+    for w in words:
+        assert any(s <= w.start <= w.end <= e for s, e in windows), w
+    in_turn = [w for w in words if w.start >= official["start"]]
+    _check_words(in_turn, len(broadcast) / SAMPLE_RATE)
+    assert wer(official["text"], " ".join(w.word for w in in_turn)) < 0.2
+    # The short window in the anchor's opening still gets words (padding gives context).
+    assert any(w.end <= 5.5 for w in words)
 
 
-def test_device_resolution():
-    assert resolve_device("auto") in {"cpu", "cuda"}
-    with pytest.raises(ValueError, match="auto, cpu or cuda"):
-        resolve_device("gpu")
+def test_windowed_redecode_drops_words_outside_short_windows(broadcast):
+    # Windows that cut through speech: the padded decode hears words on both sides, and
+    # none of them may come back.
+    windows = [(30.0, 31.0), (31.5, 32.5), (60.2, 61.0)]
+    words = transcribe_windows(broadcast, windows, AsrOptions(model="tiny.en", window_padding=1.0))
+    assert words
+    for w in words:
+        assert any(s <= w.start <= w.end <= e for s, e in windows), w
+    assert transcribe_windows(broadcast, [], TINY) == []
+    assert transcribe_windows(broadcast, [(500.0, 510.0)], TINY) == []
 
 
-@pytest.mark.parametrize("content", [b"", b"this is not audio at all\n" * 100])
-def test_non_audio_input_is_a_clear_error(tmp_path, content):
-    path = tmp_path / "fake.wav"
-    path.write_bytes(content)
-    with pytest.raises(AudioError, match="fake.wav"):
-        transcribe(path, TINY)
+def test_model_is_loaded_once_per_settings():
+    model = load_model(TINY)
+    # Decoding settings do not need another model.
+    assert load_model(AsrOptions(model="tiny.en", beam_size=1, vad_filter=False, hotwords=["Kirby"])) is model
+    assert load_model(AsrOptions(model="tiny.en", cpu_threads=1)) is not model
 
 
-def test_silence_gives_an_empty_transcript():
-    transcript = transcribe(np.zeros(SAMPLE_RATE * 5, dtype=np.float32), TINY)
-    assert list(transcript.words()) == []
+def test_bad_input_is_an_audio_error(tmp_path):
+    not_audio = tmp_path / "notes.wav"
+    not_audio.write_text("this is not audio\n" * 100)
+    with pytest.raises(AudioError):
+        transcribe(not_audio, TINY)
+    with pytest.raises(AudioError):
+        transcribe(np.zeros((2, 16000), dtype=np.float32), TINY)
+    with pytest.raises(AudioError):
+        transcribe_windows(np.zeros(0, dtype=np.float32), [(0.0, 1.0)], TINY)
 
 
-def test_entity_hints_come_from_metadata_and_captions(samples):
+def test_options_and_device():
+    import ctranslate2
+
+    assert resolve_device("auto") == ("cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu")
+    assert resolve_device("cpu") == "cpu"
+    with pytest.raises(ValueError):
+        resolve_device("tpu")
+    assert AsrOptions(hotwords=["Kim Jong Un", " "]).hotwords == ("Kim Jong Un",)
+    assert AsrOptions(hotwords=None).hotwords == ()
+    with pytest.raises(ValueError):
+        AsrOptions(batch_size=0)
+
+
+def test_entity_hints_from_seed_metadata_and_captions(samples):
     metadata = VideoMetadata.from_dict(json.loads((samples / "info.json").read_text()))
     hints = entity_hints(metadata, (samples / "captions.txt").read_text())
-    assert {"John Kirby", "Pyongyang", "North Korea", "Anna Cunningham"} <= set(hints)
+    for name in ("John Kirby", "Vladimir Putin", "Anna Cunningham", "Kim Jong-un", "Pyongyang"):
+        assert name in hints
+    # Runs that cross an unpunctuated sentence end in the captions are split into names.
+    assert not [h for h in hints if h.startswith(("Ukraine ", "Putin "))]
     assert len(hints) <= 24
-    assert not any(h.lower() in {"the", "well", "now"} for h in hints)
+
+
+def test_entity_hints_on_other_text():
+    metadata = VideoMetadata(id="x", title="Talks in Reykjavik", description="Mary Robinson met the premier.")
+    hints = entity_hints(metadata, "the envoy said Mary Robinson would speak later Olaf Scholz agreed")
+    assert hints[:2] == ["Mary Robinson", "Olaf Scholz"]
+    assert "Reykjavik" in hints
+    assert entity_hints(None, "") == []
