@@ -341,7 +341,10 @@ def _fetch_url(url: str, out_dir: Path, caption_language: str, allow_file_urls: 
     def build(staging: Path) -> dict[str, Any]:
         return _download(url, info, staging, caption_language, allow_file_urls, progress)
 
-    return _build_folder(folder, build, caption_language)
+    media = _build_folder(folder, build, caption_language)
+    if media is None:
+        raise SourceError(f"{url}: the fetched folder {folder.name} is incomplete")
+    return media
 
 
 def _download(url: str, info: dict[str, Any], staging: Path, caption_language: str, allow_file_urls: bool, progress: ProgressHook | None) -> dict[str, Any]:
