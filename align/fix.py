@@ -26,6 +26,9 @@ NAME_FIX_MARGIN = 10.0
 # Homophones ("aid"/"aide") leave the audio no say: a small margin and a sound-alike is
 # enough to list them for a person.
 SUSPECT_MARGIN = 0.5
+# Same letters, other spelling ("nailbiter"/"nail-biter", "US"/"U.S."): no spoken word can be
+# lost or changed, only its written form, so a smaller margin suffices.
+SPELLING_MARGIN = 1.0
 SUSPECT_SIMILARITY = 0.6
 # Mean probability of the ASR words below which the ASR counts as unsure.
 CONFIDENT_PROBABILITY = 0.5
@@ -138,10 +141,19 @@ _EDGE_PUNCT = re.compile(r"^[^\w'’-]+|[^\w'’]+$")
 
 
 def plain(word: str) -> str:
-    """A word without surrounding punctuation. Both readings of a window are scored in this
-    one form, so the captions' missing punctuation costs them nothing; casing stays, since
-    Whisper scores "Anna Cunningham" as a name and "anna cunningham" as noise."""
-    return _EDGE_PUNCT.sub("", word.strip())
+    """A word without surrounding punctuation (an abbreviation keeps its last period: "U.S.").
+    Both readings of a window are scored in this one form, so the captions' missing
+    punctuation costs them nothing; casing stays, since Whisper scores "Anna Cunningham" as a
+    name and "anna cunningham" as noise."""
+    word = word.strip()
+    stripped = _EDGE_PUNCT.sub("", word)
+    if word.endswith(".") and "." in stripped:
+        return stripped + "."
+    return stripped
+
+
+def _letters(words: Sequence[str]) -> str:
+    return "".join(ch for w in words for ch in normalize_token(w) if ch.isalnum())
 
 
 def _join_asr_words(words: Sequence[str]) -> list[str]:
@@ -162,7 +174,7 @@ def _caption_style(asr_words: Sequence[str], caption_words: Sequence[str], lexic
     lower_captions = bool(caption_words) and all(not w[:1].isupper() for w in caption_words)
     styled = []
     for word in _join_asr_words(asr_words):
-        word = _EDGE_PUNCT.sub("", word)
+        word = plain(word)
         if not word:
             continue
         if lower_captions and word[:1].isupper() and not lexicon.covers([word]) and word != "I":
@@ -222,7 +234,13 @@ class CaptionFixer:
         margin = self._margin(c0, c1, a0, a1)
         caption_is_name = self.lexicon.contains(caption) or self.lexicon.covers(caption)
         asr_is_name = self.lexicon.covers(fixed)
-        needed = NAME_FIX_MARGIN if caption_is_name and not asr_is_name else FIX_MARGIN
+        respelling = _letters(caption) == _letters(fixed)
+        if respelling:
+            needed = SPELLING_MARGIN
+        elif caption_is_name and not asr_is_name:
+            needed = NAME_FIX_MARGIN
+        else:
+            needed = FIX_MARGIN
         start = alignment.times[c0][0] if c1 > c0 else alignment.asr_words[a0].start
         end = alignment.times[c1 - 1][1] if c1 > c0 else alignment.asr_words[a1 - 1].end
         evidence = {
@@ -232,7 +250,7 @@ class CaptionFixer:
             "caption_in_lexicon": caption_is_name,
             "asr_in_lexicon": asr_is_name,
         }
-        reasons = []
+        reasons = ["same letters, other spelling"] if respelling else []
         if margin is not None:
             reasons.append(f"audio prefers the ASR reading by {margin:.1f} nats")
         if similarity >= SUSPECT_SIMILARITY:
@@ -243,7 +261,7 @@ class CaptionFixer:
         reason = "; ".join(reasons)
         if margin is None:
             return None
-        if caption_is_name and similarity >= SUSPECT_SIMILARITY and not asr_is_name:
+        if caption_is_name and similarity >= SUSPECT_SIMILARITY and not asr_is_name and not respelling:
             return None  # a sound-alike of a name the video spells: its spelling is the evidence
         if margin >= needed and probability >= CONFIDENT_PROBABILITY:
             confidence = min(0.99, 0.5 + margin / (4 * needed) + 0.1 * similarity + (0.1 if asr_is_name else 0.0))

@@ -14,6 +14,10 @@ from retranscribe import models
 
 # Prefect's own INFO logs would drown the progress bars; its warnings and errors still show.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# Without PREFECT_API_URL, flows run against a temporary local server; its first start on a
+# fresh Prefect home migrates a database, which took over 20 s (Prefect's default limit) on
+# 2 busy cores.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 SAMPLES = Path(__file__).resolve().parent.parent / "audio_samples"
 
