@@ -235,17 +235,20 @@ def align_run(
 
 
 def _with_speakers(transcript: Transcript, diarization: Diarization, metadata: VideoMetadata, failures: dict[str, str]) -> Transcript:
+    """Words get the speaker of the turn they overlap most; speakers get roles and names.
+    Optional like diarization itself: on failure the transcript stands without speakers."""
     if not diarization.turns:
         return transcript
-    from diarize import assign_speakers, label_speakers
-
-    transcript = assign_speakers(transcript, diarization.turns)
     try:
-        transcript.speakers = label_speakers(transcript, metadata)
-    except Exception as error:  # roles and names are optional: the transcript stands without them
-        failures["speaker_labels"] = f"{type(error).__name__}: {error}"
+        from diarize import assign_speakers, label_speakers
+
+        labelled = assign_speakers(transcript, diarization.turns)
+        labelled.speakers = label_speakers(labelled, metadata)
+        return labelled
+    except Exception as error:
+        failures["speakers"] = f"{type(error).__name__}: {error}".splitlines()[0]
         traceback.print_exc()
-    return transcript
+        return transcript
 
 
 def write_run(out_dir: Path, media: SourceMedia, aligned: AlignedRun, settings: PipelineSettings, timings: dict[str, float]):
