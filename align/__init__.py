@@ -49,6 +49,24 @@ def repair_transcript(
     return repaired, gaps
 
 
+# Below this share of caption words agreeing with the audio, the captions are not a noisy
+# transcript of it (another language, another video): they are scored, never "fixed".
+MIN_AGREEMENT = 0.35
+
+
+def fix_blocker(captions: CaptionTrack, transcript: Transcript, alignment: Alignment) -> str | None:
+    """Why fixing these captions from this audio would be nonsense, or None."""
+    caption_language = (captions.language or "").split("-")[0].lower()
+    audio_language = (transcript.language or "").split("-")[0].lower()
+    if caption_language and audio_language and caption_language != audio_language:
+        return f"captions are in {captions.language!r}, the audio in {transcript.language!r}"
+    matched = sum(b.cap_end - b.cap_start for b in alignment.blocks if b.kind is BlockKind.MATCH)
+    agreement = matched / max(len(alignment.caption_words), 1)
+    if alignment.asr_words and agreement < MIN_AGREEMENT:
+        return f"only {agreement:.0%} of the caption words agree with the audio"
+    return None
+
+
 def fix_and_score(
     captions: CaptionTrack,
     transcript: Transcript,
@@ -57,8 +75,11 @@ def fix_and_score(
     gaps: list[Gap] | None = None,
 ) -> AlignResult:
     alignment = align(captions, transcript)
-    fixed = fix_captions(alignment, scorer, lexicon)
+    blocker = fix_blocker(captions, transcript, alignment)
+    fixed = fix_captions(alignment, None if blocker else scorer, lexicon)
     score = score_captions(alignment, transcript, gaps)
+    if blocker:
+        score.failures["fix"] = f"not fixed: {blocker}"
     return AlignResult(build_cues(fixed.words), fixed.corrections, score, alignment)
 
 

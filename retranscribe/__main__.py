@@ -1,0 +1,3 @@
+from retranscribe.cli import app
+
+app(prog_name="retranscribe")

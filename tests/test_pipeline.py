@@ -1,0 +1,136 @@
+"""The whole pipeline on the seed broadcast, through the real CLI, with the default models."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from retranscribe.wer import normalize, wer
+
+pytestmark = pytest.mark.slow
+
+OUTPUTS = {
+    "transcript.json", "captions.fixed.vtt", "captions.fixed.srt", "captions.fixed.txt",
+    "corrections.json", "score.json", "diarization.rttm", "report.html", "run.json",
+}
+
+
+@pytest.fixture(scope="module")
+def run_dir(cli, samples, tmp_path_factory):
+    out = tmp_path_factory.mktemp("seed-run")
+    result = cli(
+        "run", str(samples / "broadcast.wav"),
+        "--captions", str(samples / "captions.en.vtt"),
+        "--info", str(samples / "info.json"),
+        "--out", str(out),
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert str(out) in result.stdout
+    return out
+
+
+def test_every_output_is_written(run_dir):
+    assert OUTPUTS <= {p.name for p in run_dir.iterdir()}
+    assert set(json.loads((run_dir / "run.json").read_text())["files"]) >= OUTPUTS - {"run.json"}
+
+
+def test_transcript_json_has_speakers_with_roles_and_names(run_dir, reference_turns):
+    transcript = json.loads((run_dir / "transcript.json").read_text())
+    roles = {s["role"] for s in transcript["speakers"]}
+    assert roles <= {"anchor", "correspondent", "quoted official", "other"}
+    assert len(transcript["speakers"]) == 3
+    names = {s["name"] for s in transcript["speakers"]}
+    assert {"Heather", "Anna Cunningham", "John Kirby"} <= names
+    segment = transcript["segments"][0]
+    assert {"start", "end", "speaker", "text", "words"} <= set(segment)
+    assert {"start", "end", "word", "probability"} <= set(segment["words"][0])
+    assert {s["speaker"] for s in transcript["segments"]} <= {s["id"] for s in transcript["speakers"]}
+
+
+def test_fixed_captions_beat_both_inputs(run_dir, samples):
+    truth = (samples / "reference.txt").read_text()
+    fixed = (run_dir / "captions.fixed.txt").read_text()
+    captions = (samples / "captions.txt").read_text()
+    transcript = json.loads((run_dir / "transcript.json").read_text())
+    asr = " ".join(s["text"] for s in transcript["segments"])
+    assert wer(truth, fixed) < wer(truth, captions)
+    assert wer(truth, fixed) <= wer(truth, asr)
+    assert wer(truth, fixed) <= 0.015
+
+
+def test_every_known_caption_error_is_fixed_or_suspected(run_dir, samples):
+    script = json.loads((samples / "broadcast_script.json").read_text())
+    fixed = normalize((run_dir / "captions.fixed.txt").read_text())
+    corrections = json.loads((run_dir / "corrections.json").read_text())
+    suspected = " | ".join(normalize(c["caption"]) for c in corrections if c["status"] == "suspected")
+    missed = []
+    for error in script["caption_errors"]:
+        if normalize(error["truth"]) in fixed:
+            continue
+        wrong = [w for w in normalize(error["caption"]).split() if w not in normalize(error["truth"]).split()]
+        if not all(w in suspected for w in wrong):
+            missed.append(error)
+    # "weapon support" is heard as "weapon" by the ASR too: no evidence, so it may stay.
+    assert len(missed) <= 1, missed
+
+
+def test_no_caption_word_is_lost(run_dir, samples):
+    """Every truth word the captions have is still in the fixed captions."""
+    from align import align
+    from align.alignment import BlockKind
+    from retranscribe.transcript import CaptionCue, CaptionTrack, Segment, Transcript, Word
+
+    def as_transcript(text: str) -> Transcript:
+        words = [Word(i, i + 1, " " + w) for i, w in enumerate(text.split())]
+        return Transcript([Segment(0, len(words), text, words)])
+
+    truth = (samples / "reference.txt").read_text()
+
+    def kept(text: str) -> set[int]:
+        alignment = align(CaptionTrack([CaptionCue(None, None, text)]), as_transcript(truth))
+        return {i for b in alignment.blocks if b.kind is BlockKind.MATCH for i in range(b.asr_start, b.asr_end)}
+
+    in_captions = kept((samples / "captions.txt").read_text())
+    in_fixed = kept((run_dir / "captions.fixed.txt").read_text())
+    assert in_captions - in_fixed == set()
+
+
+def test_truth_given_as_captions_stays_identical(run_dir, samples):
+    import align
+    from asr import AsrOptions, load_model
+    from retranscribe.audio import load_audio
+    from retranscribe.transcript import CaptionCue, CaptionTrack, Transcript
+
+    truth = (samples / "reference.txt").read_text()
+    track = CaptionTrack([CaptionCue(None, None, truth)])
+    transcript = Transcript.read(run_dir / "transcript.json")
+    scorer = align.AcousticScorer(load_model(AsrOptions()), load_audio(samples / "broadcast.wav"), "en")
+    lexicon = align.EntityLexicon.from_texts([truth])
+    result = align.fix_and_score(track, transcript, scorer, lexicon)
+    assert [c for c in result.corrections if c.status == "fixed"] == []
+    assert " ".join(c.text for c in result.fixed_cues).split() == truth.split()
+
+
+def test_fixed_vtt_has_voice_tags_with_names(run_dir):
+    import webvtt
+
+    cues = webvtt.read(str(run_dir / "captions.fixed.vtt"))
+    assert {"Heather", "Anna Cunningham", "John Kirby"} <= {c.voice for c in cues}
+
+
+def test_report_renders_in_a_browser(run_dir, tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("chromium is not installed: run ./scripts/setup.sh --test")
+    dom = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", (run_dir / "report.html").as_uri()],
+        capture_output=True, text=True, timeout=120,
+    ).stdout
+    assert '<svg id="timeline"' in dom and "<rect" in dom
+    assert dom.count('class="correction fixed"') >= 5
+    assert "John Kirby" in dom and "quoted official" in dom
+    assert "http://" not in dom.replace('xmlns="http://www.w3.org/2000/svg"', "")
