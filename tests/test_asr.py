@@ -49,6 +49,10 @@ def test_transcribe_samples_with_word_times_and_progress(broadcast, reference_tu
     _check_words(words, transcript.duration)
     assert words[0].start >= anchor["start"] - 1.0
     assert wer(anchor["text"], transcript.text) < 0.2
+    assert np.mean([w.probability for w in words]) > 0.7
+    # "Vladimir Putin" is said about 3 s into the turn (reference text, synthetic voice).
+    putin = next(w for w in words if "Putin" in w.word)
+    assert anchor["start"] < putin.start < anchor["start"] + 6
     for segment in transcript.segments:
         assert segment.speaker is None
         assert segment.start <= segment.words[0].start and segment.words[-1].end <= segment.end + 0.05
@@ -112,15 +116,22 @@ def test_model_is_loaded_once_per_settings():
     assert load_model(AsrOptions(model="tiny.en", cpu_threads=1)) is not model
 
 
-def test_bad_input_is_an_audio_error(tmp_path):
-    not_audio = tmp_path / "notes.wav"
-    not_audio.write_text("this is not audio\n" * 100)
-    with pytest.raises(AudioError):
+@pytest.mark.parametrize("content", [b"", b"this is not audio at all\n" * 100])
+def test_bad_input_is_an_audio_error(tmp_path, content):
+    not_audio = tmp_path / "fake.wav"
+    not_audio.write_bytes(content)
+    with pytest.raises(AudioError, match="fake.wav"):
         transcribe(not_audio, TINY)
     with pytest.raises(AudioError):
         transcribe(np.zeros((2, 16000), dtype=np.float32), TINY)
     with pytest.raises(AudioError):
         transcribe_windows(np.zeros(0, dtype=np.float32), [(0.0, 1.0)], TINY)
+
+
+def test_silence_gives_an_empty_transcript():
+    transcript = transcribe(np.zeros(SAMPLE_RATE * 5, dtype=np.float32), TINY)
+    assert list(transcript.words()) == []
+    assert transcript.duration == pytest.approx(5.0)
 
 
 def test_options_and_device():
