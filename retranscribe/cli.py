@@ -12,8 +12,11 @@ from rich.table import Table
 
 from retranscribe import models
 
-# Prefect's own INFO logs would drown the progress bars; its warnings and errors still show.
+# The command prints its own one-line errors and summary; Prefect's console logs (task
+# tracebacks included) would bury them. Prefect still records warnings and errors with the
+# flow run (``prefect flow-run logs``).
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
 # Without PREFECT_API_URL, flows run against a temporary local server; its first start on a
 # fresh Prefect home migrates a database, which took over 20 s (Prefect's default limit) on
 # 2 busy cores.
