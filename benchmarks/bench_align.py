@@ -1,0 +1,100 @@
+"""Align stage quality on the seed broadcast (issue 6): captions, ASR and fixed captions
+against the truth, known caption errors, false corrections, lost words.
+
+    uv run python benchmarks/bench_align.py [--model base]
+
+Runs the same stage functions the flow runs (fetch of local files, ASR with entity hints,
+diarization, gap repair, fixing), without Prefect. Writes benchmarks/results/align.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import align
+from align.alignment import BlockKind
+from asr import AsrOptions, load_model, transcribe
+from retranscribe.pipeline import PipelineSettings, align_run, asr_hints, diarize_audio, fetch_source, load_run_audio
+from retranscribe.transcript import CaptionCue, CaptionTrack, Segment, Transcript, Word
+from retranscribe.wer import normalize, wer
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "audio_samples"
+
+
+def kept_truth_words(text: str, truth: str) -> set[int]:
+    words = [Word(i, i + 1, " " + w) for i, w in enumerate(truth.split())]
+    alignment = align.align(CaptionTrack([CaptionCue(None, None, text)]), Transcript([Segment(0, len(words), truth, words)]))
+    return {i for b in alignment.blocks if b.kind is BlockKind.MATCH for i in range(b.asr_start, b.asr_end)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="base")
+    args = parser.parse_args()
+    truth = (SAMPLES / "reference.txt").read_text()
+    script = json.loads((SAMPLES / "broadcast_script.json").read_text())
+    settings = PipelineSettings(model=args.model, captions=str(SAMPLES / "captions.en.vtt"), info=str(SAMPLES / "info.json"))
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as work:
+        media = fetch_source(str(SAMPLES / "broadcast.wav"), Path(work), settings)
+        audio = load_run_audio(media.audio_path)
+        captions_text = media.captions[0].text
+        rows.append(("captions vs truth", f"{wer(truth, captions_text):.2%}"))
+        for label, options in (
+            ("ASR alone, VAD, no hints", AsrOptions(model=args.model, language="en")),
+            ("ASR alone, no VAD, no hints", AsrOptions(model=args.model, language="en", vad_filter=False)),
+        ):
+            rows.append((f"{args.model} int8 {label}", f"{wer(truth, transcribe(audio, options).text):.2%}"))
+        hinted = AsrOptions(model=args.model, hotwords=asr_hints(media) or None)
+        started = time.perf_counter()
+        transcript = transcribe(audio, hinted)
+        rows.append((f"{args.model} int8 ASR with entity hints (the pipeline's ASR)", f"{wer(truth, transcript.text):.2%}"))
+        diarization = diarize_audio(audio, settings)
+        aligned = align_run(audio, media, transcript, diarization, settings)
+        elapsed = time.perf_counter() - started
+        fixed_text = " ".join(c.text for c in aligned.fixed_cues)
+        rows.append(("ASR after gap repair", f"{wer(truth, aligned.transcript.text):.2%}"))
+        rows.append(("**fixed captions vs truth**", f"**{wer(truth, fixed_text):.2%}**"))
+
+        fixed_norm = normalize(fixed_text)
+        suspected = " | ".join(normalize(c["caption"]) for c in aligned.corrections if c["status"] == "suspected")
+        outcome = []
+        for error in script["caption_errors"]:
+            wrong = [w for w in normalize(error["caption"]).split() if w not in normalize(error["truth"]).split()]
+            if normalize(error["truth"]) in fixed_norm and not all(w in fixed_norm.split() for w in wrong):
+                outcome.append("fixed")
+            elif wrong and all(w in suspected for w in wrong):
+                outcome.append("suspected")
+            else:
+                outcome.append("missed")
+        rows.append(("known caption errors fixed / suspected / missed",
+                     f"{outcome.count('fixed')} / {outcome.count('suspected')} / {outcome.count('missed')} of {len(outcome)}"))
+        missed = [e["caption"] for e, o in zip(script["caption_errors"], outcome) if o == "missed"]
+        if missed:
+            rows.append(("missed", ", ".join(missed)))
+        lost = kept_truth_words(captions_text, truth) - kept_truth_words(fixed_text, truth)
+        rows.append(("truth words in the captions lost by the fix", str(len(lost))))
+
+        truth_track = CaptionTrack([CaptionCue(None, None, truth)])
+        scorer = align.AcousticScorer(load_model(hinted), audio, aligned.transcript.language)
+        with_truth = align.fix_and_score(truth_track, aligned.transcript, scorer, align.EntityLexicon.from_texts([truth]))
+        false_fixes = [c for c in with_truth.corrections if c.status == "fixed"]
+        identical = " ".join(c.text for c in with_truth.fixed_cues).split() == truth.split()
+        rows.append(("false corrections with the truth as captions", f"{len(false_fixes)} ({'identical' if identical else 'CHANGED'})"))
+        rows.append(("ASR + diarization + repair + fix time (s), 168 s audio", f"{elapsed:.1f}"))
+
+    text = "\n".join([f"Seed broadcast, model {args.model}, {time.strftime('%Y-%m-%d')}.", "", "| measure | value |", "|---|---|",
+                      *[f"| {k} | {v} |" for k, v in rows]]) + "\n"
+    print(text)
+    out = ROOT / "benchmarks" / "results" / "align.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
