@@ -120,18 +120,17 @@ def split_block(caption: Sequence[str], asr: Sequence[str]) -> list[tuple[int, i
 
 
 def _merge_unpaired(spans: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """A lone caption-only or ASR-only group next to a pair joins that pair: "jol and" /
-    "Jong -un" is one error, not a substitution plus a deletion."""
+    """A caption-only or ASR-only group joins its neighbour: "jol and" / "Jong -un" is one
+    error, not a substitution plus a deletion."""
+
+    def one_sided(span: tuple[int, int, int, int]) -> bool:
+        c0, c1, a0, a1 = span
+        return (c1 == c0) != (a1 == a0)
+
     merged: list[tuple[int, int, int, int]] = []
     for span in spans:
-        c0, c1, a0, a1 = span
-        one_sided = (c1 == c0) != (a1 == a0)
-        if merged and one_sided:
-            p0, p1, q0, q1 = merged[-1]
-            merged[-1] = (p0, c1, q0, a1)
-        elif merged and ((merged[-1][1] == merged[-1][0]) != (merged[-1][3] == merged[-1][2])):
-            p0, p1, q0, q1 = merged[-1]
-            merged[-1] = (p0, c1, q0, a1)
+        if merged and (one_sided(span) or one_sided(merged[-1])):
+            merged[-1] = (merged[-1][0], span[1], merged[-1][2], span[3])
         else:
             merged.append(span)
     return merged
