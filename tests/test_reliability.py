@@ -74,7 +74,7 @@ def test_bad_local_input_is_one_line_error(cli, tmp_path, make_input, expected):
     assert_not_complete(out)
 
 
-@pytest.mark.parametrize("path, expected", [("/missing.mp4", "404"), ("/notes.html", "media"), ("/fake.mp3", "")], ids=["404", "no-media-page", "not-media-url"])
+@pytest.mark.parametrize("path, expected", [("/missing.mp4", "404"), ("/notes.html", "unsupported url"), ("/fake.mp3", "")], ids=["404", "no-media-page", "not-media-url"])
 def test_bad_url_is_one_line_error(cli, tmp_path, server, path, expected):
     out = tmp_path / "out"
     message = one_line_error(cli("run", server + path, "--out", str(out), "--model", "tiny.en", timeout=300))
