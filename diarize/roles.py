@@ -221,7 +221,9 @@ def label_speakers(transcript: Transcript, metadata: VideoMetadata | None = None
 
     people = description_people(metadata)
     preferred = list(people)
-    spoken_names = _full_names(" ".join(t.text for t in turns))
+    # Per turn: a name never runs across a speaker change ("... choreographed, Heather" +
+    # "Anna Cunningham, thanks ..." is not one "Heather Anna Cunningham").
+    spoken_names = [name for turn in turns for name in _full_names(turn.text)]
 
     evidence = _Evidence()
     handed_to: Counter = Counter()  # (from, to) hand-overs ending with a name

@@ -175,3 +175,18 @@ def test_options_reject_impossible_speaker_counts():
         DiarizeOptions(min_speakers=4, max_speakers=2)
     with pytest.raises(ValueError):
         DiarizeOptions(num_speakers=0)
+
+
+def test_a_name_does_not_run_across_a_speaker_change():
+    # Hinted ASR often drops the full stop at a turn end: "... closely, Priya" + "Tom Baker, thanks".
+    transcript = _two_voice_transcript(
+        [
+            "We turn now to the markets and Tom Baker is following it for us, Tom",
+            "Morning, Priya, investors had a difficult week and the outlook remains uncertain for "
+            "the months ahead as rates stay high, Priya",
+            "Tom Baker, thanks very much",
+        ]
+    )
+    speakers = {s.id: s for s in label_speakers(transcript, None)}
+    assert speakers["SPEAKER_00"].name == "Priya"
+    assert speakers["SPEAKER_01"].name == "Tom Baker"
