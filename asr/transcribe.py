@@ -49,9 +49,10 @@ class AsrOptions:
     initial_prompt: str | None = None
     hotwords: tuple[str, ...] = field(default=())  # names the decoder should prefer
     batch_size: int | None = None  # set: BatchedInferencePipeline (GPU batch work)
-    # Audio decoded around each re-decode window, on both sides: Whisper hears a word cut at
-    # the window edge better with some context; words outside the window are dropped anyway.
-    window_padding: float = 0.5
+    # Audio decoded around each re-decode window, on both sides; words outside the window are
+    # dropped anyway. Measured (base, separated windows vs a full decode): 3 s windows 12.8 %
+    # WER unpadded, 1.6 % at 0.5 s, 2.4 % at 1 s; 1.5 s windows 41 %, 9.1 %, 3.0 %.
+    window_padding: float = 1.0
 
     def __post_init__(self) -> None:
         hotwords = self.hotwords
