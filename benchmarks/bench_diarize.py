@@ -51,8 +51,10 @@ def score(reference_rttm: Path, turns):
 
 
 def asr_transcript(audio, metadata: VideoMetadata) -> tuple[Transcript, str]:
+    source_note = TRANSCRIPT_CACHE.with_suffix(".source.txt")
     if TRANSCRIPT_CACHE.is_file():
-        return Transcript.read(TRANSCRIPT_CACHE), f"cached {TRANSCRIPT_CACHE}"
+        how = source_note.read_text() if source_note.is_file() else "unknown ASR"
+        return Transcript.read(TRANSCRIPT_CACHE), f"{how}; cached in {TRANSCRIPT_CACHE}"
     try:
         from asr import AsrOptions, entity_hints, transcribe
 
@@ -71,6 +73,7 @@ def asr_transcript(audio, metadata: VideoMetadata) -> tuple[Transcript, str]:
         how = "faster-whisper base, no hints"
     TRANSCRIPT_CACHE.parent.mkdir(parents=True, exist_ok=True)
     TRANSCRIPT_CACHE.write_text(transcript.to_json())
+    source_note.write_text(how)
     return transcript, how
 
 
