@@ -51,7 +51,7 @@ class CaptionScore:
     caption_words: int
     asr_words: int
     per_speaker: dict[str, dict] = field(default_factory=dict)
-    per_turn: list[dict] = field(default_factory=list)
+    per_segment: list[dict] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
@@ -67,7 +67,7 @@ class CaptionScore:
             "caption_words": self.caption_words,
             "asr_words": self.asr_words,
             "per_speaker": self.per_speaker,
-            "per_turn": self.per_turn,
+            "per_segment": self.per_segment,
             "disagreements": [d.to_dict() for d in self.disagreements],
             "gaps": [g.to_dict() for g in self.gaps],
             "unheard": [g.to_dict() for g in self.unheard],
@@ -113,14 +113,14 @@ def score_captions(alignment: Alignment, transcript: Transcript, gaps: list[Gap]
         errors = word_errors(heard, captioned)
         per_speaker[speaker] = {"wer": round(errors.wer, 4), "asr_words": errors.reference_words}
 
-    per_turn = []
+    per_segment = []
     for segment in transcript.segments:
         heard = " ".join(w.word.strip() for w in segment.words)
         captioned = " ".join(
             w.text for w, (start, end) in zip(cap, alignment.times) if segment.start <= (start + end) / 2 < segment.end
         )
         errors = word_errors(heard, captioned)
-        per_turn.append(
+        per_segment.append(
             {
                 "start": round(segment.start, 3),
                 "end": round(segment.end, 3),
@@ -135,7 +135,7 @@ def score_captions(alignment: Alignment, transcript: Transcript, gaps: list[Gap]
         caption_words=len(cap),
         asr_words=len(asr),
         per_speaker=per_speaker,
-        per_turn=per_turn,
+        per_segment=per_segment,
         disagreements=disagreements,
         gaps=list(gaps or []),
     )

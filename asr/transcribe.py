@@ -190,6 +190,9 @@ def _merged(windows: Sequence[tuple[float, float]], total: float) -> list[tuple[
     return merged
 
 
+WINDOW_NO_SPEECH_THRESHOLD = 0.6
+
+
 def transcribe_windows(
     audio: np.ndarray | str | Path,
     windows: Sequence[tuple[float, float]],
@@ -227,6 +230,12 @@ def transcribe_windows(
     )
     inside = []
     for segment in generator:
+        # A window is audio the first pass found no words in, so it may well be silence or
+        # noise, where Whisper's own skip rule (no-speech probability above 0.6 *and* a low
+        # log-probability) lets confident hallucinations through ("You", "Thank you.").
+        # Measured: silence 0.97, the official's dropped telephone turn 0.07-0.23.
+        if segment.no_speech_prob > WINDOW_NO_SPEECH_THRESHOLD:
+            continue
         for word in _words(segment, offset):
             middle = (word.start + word.end) / 2
             span = next(((s, e) for s, e in spans if s <= middle <= e), None)

@@ -74,15 +74,16 @@ def timeline_svg(run: RunOutputs, width: int = 1000) -> str:
         y = top + lanes[speaker.id] * lane_h
         parts.append(f'<text x="4" y="{y + 17}" font-size="13">{_e(_speaker_label(speaker))}</text>')
         parts.append(f'<line x1="{label_w}" x2="{width - 10}" y1="{y + lane_h / 2}" y2="{y + lane_h / 2}" stroke="#eee"/>')
-    turns = run.turns or [type("T", (), {"start": s.start, "end": s.end, "speaker": s.speaker})() for s in run.transcript.segments]
-    for turn in turns:
-        if turn.speaker not in lanes:
+    # Without diarization turns, the transcript's segments show who speaks when.
+    spans = [(t.start, t.end, t.speaker) for t in run.turns] or [(s.start, s.end, s.speaker) for s in run.transcript.segments]
+    for start, end, speaker in spans:
+        if speaker not in lanes:
             continue
-        y = top + lanes[turn.speaker] * lane_h + 4
+        y = top + lanes[speaker] * lane_h + 4
         parts.append(
-            f'<rect x="{x(turn.start):.1f}" y="{y}" width="{max(x(turn.end) - x(turn.start), 1):.1f}" '
-            f'height="{lane_h - 8}" fill="{colors[turn.speaker]}"><title>{_e(turn.speaker)} '
-            f"{_fmt_time(turn.start)}–{_fmt_time(turn.end)}</title></rect>"
+            f'<rect x="{x(start):.1f}" y="{y}" width="{max(x(end) - x(start), 1):.1f}" '
+            f'height="{lane_h - 8}" fill="{colors[speaker]}"><title>{_e(speaker)} '
+            f"{_fmt_time(start)}–{_fmt_time(end)}</title></rect>"
         )
     axis_y = top + lane_h * max(len(speakers), 1) + 14
     step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200) if duration / s <= 12)

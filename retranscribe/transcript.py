@@ -268,8 +268,28 @@ class Transcript:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
 
 
-def segments_from_words(words: Iterable[Word], max_gap: float = 1.5) -> list[Segment]:
-    """Group consecutive words into segments, splitting on a speaker change or a pause."""
+# Titles that end in a period without ending a sentence ("Mr. Kirby"); dotted abbreviations
+# such as "U.S." are recognised by their inner period.
+_TITLE_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st jr sr gen lt col capt sgt adm gov sen rep pres rev vs no".split()
+)
+
+
+def ends_sentence(token: str) -> bool:
+    """Whether a word ends a sentence: it ends in . ? or ! and is not an abbreviation."""
+    token = token.strip().rstrip("\"'\u201d\u2019)]")
+    if not token or token[-1] not in ".?!":
+        return False
+    if token[-1] in "?!":
+        return True
+    stem = token.rstrip(".")
+    return bool(stem) and "." not in stem and stem.lower() not in _TITLE_ABBREVIATIONS
+
+
+def segments_from_words(words: Iterable[Word], max_gap: float = 1.5, max_duration: float = 30.0) -> list[Segment]:
+    """Group consecutive words into sentence-sized segments: a new segment starts at a speaker
+    change, after a pause longer than ``max_gap``, after a sentence end, or where the segment
+    would outgrow ``max_duration`` (Whisper's own window)."""
     segments: list[Segment] = []
     for word in words:
         current = segments[-1] if segments else None
@@ -277,6 +297,8 @@ def segments_from_words(words: Iterable[Word], max_gap: float = 1.5) -> list[Seg
             current is None
             or word.speaker != current.speaker
             or word.start - current.end > max_gap
+            or ends_sentence(current.words[-1].word)
+            or word.end - current.start > max_duration
         ):
             current = Segment(start=word.start, end=word.end, text="", speaker=word.speaker)
             segments.append(current)
@@ -297,5 +319,6 @@ __all__ = [
     "Transcript",
     "VideoMetadata",
     "Word",
+    "ends_sentence",
     "segments_from_words",
 ]

@@ -132,6 +132,8 @@ def test_silence_gives_an_empty_transcript():
     transcript = transcribe(np.zeros(SAMPLE_RATE * 5, dtype=np.float32), TINY)
     assert list(transcript.words()) == []
     assert transcript.duration == pytest.approx(5.0)
+    # Re-decoding runs without VAD, where Whisper says "You" to digital silence.
+    assert transcribe_windows(np.zeros(SAMPLE_RATE * 8, dtype=np.float32), [(0.5, 7.5)], TINY) == []
 
 
 def test_options_and_device():

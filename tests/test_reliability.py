@@ -96,9 +96,16 @@ def test_bad_captions_are_one_line_error(cli, tmp_path, short_clip, content):
     assert_not_complete(out)
 
 
-def test_silence_keeps_the_captions_as_they_were(cli, tmp_path):
-    audio = tmp_path / "silence.wav"
-    sf.write(audio, np.zeros(16000 * 8, dtype=np.float32), 16000)
+@pytest.mark.parametrize(
+    "kind, samples",
+    [
+        ("silence", np.zeros(16000 * 8, dtype=np.float32)),
+        ("noise", (np.random.default_rng(7).standard_normal(16000 * 8) * 0.02).astype(np.float32)),
+    ],
+)
+def test_no_speech_keeps_the_captions_as_they_were(cli, tmp_path, kind, samples):
+    audio = tmp_path / f"{kind}.wav"
+    sf.write(audio, samples, 16000)
     captions = tmp_path / "captions.srt"
     captions.write_text("1\n00:00:01,000 --> 00:00:04,000\nnobody says this here\n\n2\n00:00:05,000 --> 00:00:07,000\nnor this\n")
     out = tmp_path / "out"
