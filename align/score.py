@@ -1,5 +1,5 @@
 """Score captions against the new transcript: agreement WER overall, per speaker and per
-turn, and every disagreement typed with its evidence.
+segment, and every disagreement typed with its evidence.
 
 The ASR transcript is the reference here (the captions are what is scored): caption words the
 ASR did not produce are *insertions*, ASR words the captions lack are *deletions*.
@@ -7,6 +7,7 @@ ASR did not produce are *insertions*, ASR words the captions lack are *deletions
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from align.alignment import Alignment, BlockKind
@@ -81,17 +82,22 @@ def score_captions(alignment: Alignment, transcript: Transcript, gaps: list[Gap]
     asr_text = " ".join(w.word.strip() for w in asr)
     overall = word_errors(asr_text, caption_text)
 
-    # Which speaker and turn each caption word belongs to: that of its ASR partner.
-    speaker_of_caption: list[str | None] = [None] * len(cap)
+    # Each caption word belongs to the speaker of the ASR word heard at its aligned time (a
+    # matched word has exactly its partner's time; a match block may span speaker changes).
+    asr_starts = [w.start for w in asr]
+
+    def speaker_at(time: float) -> str | None:
+        if not asr:
+            return None
+        return asr[max(bisect.bisect_right(asr_starts, time) - 1, 0)].speaker
+
+    speaker_of_caption = [speaker_at((start + end) / 2) for start, end in alignment.times]
     disagreements = []
     for block in alignment.blocks:
-        n_asr = block.asr_end - block.asr_start
-        anchor = block.asr_start if n_asr else max(block.asr_start - 1, 0)
-        speaker = asr[anchor].speaker if asr else None
-        for index in range(block.cap_start, block.cap_end):
-            speaker_of_caption[index] = speaker
         if block.kind is BlockKind.MATCH:
             continue
+        n_asr = block.asr_end - block.asr_start
+        speaker = asr[block.asr_start].speaker if n_asr else speaker_of_caption[block.cap_start]
         start = asr[block.asr_start].start if n_asr else alignment.times[block.cap_start][0]
         end = asr[block.asr_end - 1].end if n_asr else alignment.times[block.cap_end - 1][1]
         disagreements.append(

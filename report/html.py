@@ -61,7 +61,9 @@ def timeline_svg(run: RunOutputs, width: int = 1000) -> str:
             known.add(turn.speaker)
     duration = run.transcript.duration or max([t.end for t in run.turns] + [s.end for s in run.transcript.segments] + [1.0])
     colors = _speaker_colors(speakers)
-    label_w, lane_h, top = 210, 26, 10
+    # Lane labels get the width of the longest one (about 7.5 px a character at 13 px).
+    label_w = min(max([len(_speaker_label(s)) for s in speakers] + [10]) * 7.5 + 16, width / 3)
+    lane_h, top = 26, 10
     plot_w = width - label_w - 10
     height = top + lane_h * max(len(speakers), 1) + 30
     x = lambda t: label_w + plot_w * max(0.0, min(t, duration)) / duration
