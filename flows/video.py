@@ -7,15 +7,17 @@ re-run after a crash resumes from the stages that finished.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import time
 from dataclasses import asdict
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import INPUTS, TASK_SOURCE
+from prefect.cache_policies import INPUTS, TASK_SOURCE, CacheKeyFnPolicy
 
 from retranscribe.progress import progress_bar
 from retranscribe.pipeline import (
@@ -32,7 +34,23 @@ from retranscribe.pipeline import (
     write_run,
 )
 
-CACHED = INPUTS + TASK_SOURCE
+@cache
+def code_fingerprint(*packages: str) -> str:
+    """A digest of the packages' Python sources. TASK_SOURCE sees only the task function, so
+    without this a fixed bug in a stage would keep serving its cached wrong result."""
+    digest = hashlib.sha256()
+    for name in packages:
+        root = Path(importlib.import_module(name).__file__).parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_on(*packages: str):
+    """Cache on the task's inputs, its source and the code of the stages it runs."""
+    stage_code = CacheKeyFnPolicy(cache_key_fn=lambda context, inputs: code_fingerprint("retranscribe", *packages))
+    return INPUTS + TASK_SOURCE + stage_code
 
 
 def _not_input_error(task, task_run, state) -> bool:
@@ -52,26 +70,28 @@ def fetch_task(source: str, work_dir: str, settings: PipelineSettings):
         return fetch_source(source, Path(work_dir), settings, progress=update)
 
 
-@task(name="transcribe", cache_policy=CACHED, persist_result=True, tags=["retranscribe-gpu"])
+@task(name="transcribe", cache_policy=cached_on("asr"), persist_result=True, tags=["retranscribe-gpu"])
 def transcribe_task(audio_path: str, audio_fingerprint: str, settings: PipelineSettings, hints: tuple[str, ...]):
     with progress_bar("transcribe") as update:
         return transcribe_audio(load_run_audio(audio_path), settings, hints, progress=update)
 
 
-@task(name="diarize", cache_policy=CACHED, persist_result=True, tags=["retranscribe-gpu"])
+@task(name="diarize", cache_policy=cached_on("diarize"), persist_result=True, tags=["retranscribe-gpu"])
 def diarize_task(audio_path: str, audio_fingerprint: str, settings: PipelineSettings):
     with progress_bar("diarize") as update:
         return diarize_audio(load_run_audio(audio_path), settings, progress=update)
 
 
-@task(name="align-score-fix", cache_policy=CACHED, persist_result=True)
+@task(name="align-score-fix", cache_policy=cached_on("asr", "align"), persist_result=True)
 def align_task(audio_path: str, audio_fingerprint: str, media, transcript, diarization, settings: PipelineSettings):
     return align_run(load_run_audio(audio_path), media, transcript, diarization, settings)
 
 
 @task(name="write-outputs")
-def write_task(out_dir: str, media, aligned: AlignedRun, settings: PipelineSettings, timings: dict[str, float]):
-    return write_run(Path(out_dir), media, aligned, settings, timings)
+def write_task(
+    out_dir: str, media, aligned: AlignedRun, settings: PipelineSettings, timings: dict[str, float], cached_stages: list[str]
+):
+    return write_run(Path(out_dir), media, aligned, settings, timings, cached_stages)
 
 
 @flow(name="retranscribe-video", log_prints=True)
@@ -127,27 +147,36 @@ def retranscribe_video(
     timings["fetch"] = time.perf_counter() - started
     audio_id = fingerprint(media.audio_path)
 
-    started = time.perf_counter()
-    transcript = transcribe_task(str(media.audio_path), audio_id, settings, asr_hints(media))
-    timings["transcribe"] = time.perf_counter() - started
+    cached_stages: list[str] = []
 
-    started = time.perf_counter()
-    diarization = diarize_task(str(media.audio_path), audio_id, settings)
-    timings["diarize"] = time.perf_counter() - started
+    def run_stage(name: str, stage_task, *args):
+        started = time.perf_counter()
+        state = stage_task(*args, return_state=True)
+        timings[name] = time.perf_counter() - started
+        if state.name == "Cached":
+            cached_stages.append(name)
+        return state.result()
+
+    transcript = run_stage("transcribe", transcribe_task, str(media.audio_path), audio_id, settings, asr_hints(media))
+    diarization = run_stage("diarize", diarize_task, str(media.audio_path), audio_id, settings)
     if diarization.error:
         logger.warning("diarization failed, speakers unknown: %s", diarization.error)
+    aligned = run_stage("align", align_task, str(media.audio_path), audio_id, media, transcript, diarization, settings)
 
-    started = time.perf_counter()
-    aligned = align_task(str(media.audio_path), audio_id, media, transcript, diarization, settings)
-    timings["align"] = time.perf_counter() - started
-
-    written = write_task(str(out), media, aligned, settings, timings)
+    if cached_stages:
+        logger.info("resumed from cached results of: %s", ", ".join(cached_stages))
+    written = write_task(str(out), media, aligned, settings, timings, cached_stages)
     create_markdown_artifact(
         markdown=aligned.summary_markdown(media),
         key=_artifact_key(media.metadata.id),
         description=f"retranscribe summary for {media.metadata.title or media.metadata.id}",
     )
-    return {"out_dir": str(out), "files": {k: str(v) for k, v in written.items()}, **aligned.headline()}
+    return {
+        "out_dir": str(out),
+        "files": {k: str(v) for k, v in written.items()},
+        "cached_stages": cached_stages,
+        **aligned.headline(),
+    }
 
 
 def _artifact_key(video_id: str) -> str:

@@ -95,6 +95,8 @@ def _print_result(result: dict) -> None:
         table.add_row(f"speaker {speaker['id']}", f"{speaker['role']}  {speaker.get('name') or ''}")
     for stage, message in result.get("failures", {}).items():
         table.add_row(f"[red]{stage} failed[/]", message)
+    if result.get("cached_stages"):
+        table.add_row("resumed from cache", ", ".join(result["cached_stages"]))
     console.print(table)
     console.print(f"outputs: [bold]{result['out_dir']}[/]")
     for name in sorted(result.get("files", {})):

@@ -32,6 +32,8 @@ class RunOutputs:
     settings: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     audio_file: str | None = None
+    # Stages whose result came from Prefect's cache (a re-run resuming after a crash).
+    cached_stages: list[str] = field(default_factory=list)
 
 
 def _json(data: Any) -> str:
@@ -64,6 +66,7 @@ def write_outputs(folder: str | Path, run: RunOutputs, extra_files: Sequence[tup
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "settings": run.settings,
         "timings_seconds": {k: round(v, 2) for k, v in run.timings.items()},
+        "cached_stages": run.cached_stages,
         "audio_file": run.audio_file,
         "files": sorted(written),
     }

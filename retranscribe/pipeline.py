@@ -158,7 +158,9 @@ class AlignedRun:
     score: dict[str, Any]
     turns: list[SpeakerTurn]
 
-    def outputs(self, media: SourceMedia, settings: PipelineSettings, timings: dict[str, float]) -> RunOutputs:
+    def outputs(
+        self, media: SourceMedia, settings: PipelineSettings, timings: dict[str, float], cached_stages: list[str] = ()
+    ) -> RunOutputs:
         return RunOutputs(
             metadata=media.metadata,
             transcript=self.transcript,
@@ -169,6 +171,7 @@ class AlignedRun:
             settings=settings.public(),
             timings=timings,
             audio_file=str(media.audio_path),
+            cached_stages=list(cached_stages),
         )
 
     def summary_markdown(self, media: SourceMedia) -> str:
@@ -251,8 +254,15 @@ def _with_speakers(transcript: Transcript, diarization: Diarization, metadata: V
         return transcript
 
 
-def write_run(out_dir: Path, media: SourceMedia, aligned: AlignedRun, settings: PipelineSettings, timings: dict[str, float]):
-    run = aligned.outputs(media, settings, timings)
+def write_run(
+    out_dir: Path,
+    media: SourceMedia,
+    aligned: AlignedRun,
+    settings: PipelineSettings,
+    timings: dict[str, float],
+    cached_stages: list[str] = (),
+):
+    run = aligned.outputs(media, settings, timings, cached_stages)
     extra = []
     try:
         from report.html import render_report
