@@ -20,7 +20,8 @@ from align.alignment import BlockKind
 from asr import AsrOptions, load_model, transcribe
 from retranscribe.pipeline import PipelineSettings, align_run, asr_hints, diarize_audio, fetch_source, load_run_audio
 from retranscribe.transcript import CaptionCue, CaptionTrack, Segment, Transcript, Word
-from retranscribe.wer import normalize, wer
+from retranscribe.scoring import known_error_outcomes
+from retranscribe.wer import wer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "audio_samples"
@@ -61,17 +62,7 @@ def main() -> None:
         rows.append(("ASR after gap repair", f"{wer(truth, aligned.transcript.text):.2%}"))
         rows.append(("**fixed captions vs truth**", f"**{wer(truth, fixed_text):.2%}**"))
 
-        fixed_norm = normalize(fixed_text)
-        suspected = " | ".join(normalize(c["caption"]) for c in aligned.corrections if c["status"] == "suspected")
-        outcome = []
-        for error in script["caption_errors"]:
-            wrong = [w for w in normalize(error["caption"]).split() if w not in normalize(error["truth"]).split()]
-            if normalize(error["truth"]) in fixed_norm and not all(w in fixed_norm.split() for w in wrong):
-                outcome.append("fixed")
-            elif wrong and all(w in suspected for w in wrong):
-                outcome.append("suspected")
-            else:
-                outcome.append("missed")
+        outcome = known_error_outcomes(script["caption_errors"], fixed_text, aligned.corrections)
         rows.append(("known caption errors fixed / suspected / missed",
                      f"{outcome.count('fixed')} / {outcome.count('suspected')} / {outcome.count('missed')} of {len(outcome)}"))
         missed = [e["caption"] for e, o in zip(script["caption_errors"], outcome) if o == "missed"]

@@ -59,7 +59,7 @@ class PipelineSettings:
 
 
 def fingerprint(path: str | Path) -> str:
-    """Identity of a file's content for cache keys, without reading it all: size + mtime."""
+    """Identity of a file for cache keys without reading it: its path, size and mtime."""
     stat = Path(path).stat()
     return f"{Path(path).resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
 

@@ -62,3 +62,23 @@ def score_against_reference(captions_path: str | Path, reference_path: str | Pat
         result["cpWER"] = float(cp.error_rate)
         result["speakers (reference / captions)"] = f"{len(reference_by_speaker)} / {len(hypothesis_by_speaker)}"
     return result
+
+
+def known_error_outcomes(errors: list[dict], fixed_text: str, corrections: list[dict]) -> list[str]:
+    """For each known caption error ``{"caption": ..., "truth": ...}`` (phrases with some
+    context), whether the fixed captions ``fixed`` it (the truth phrase is there and the caption
+    phrase is gone), list it as ``suspected`` (a suspected correction covers its wrong words),
+    or ``missed`` it. Phrases are compared as whole normalised words."""
+    fixed = f" {normalize(fixed_text)} "
+    suspected = [f" {normalize(c['caption'])} " for c in corrections if c.get("status") == "suspected"]
+    outcomes = []
+    for error in errors:
+        truth, caption = normalize(error["truth"]), normalize(error["caption"])
+        wrong = [w for w in caption.split() if w not in truth.split()]
+        if f" {truth} " in fixed and f" {caption} " not in fixed:
+            outcomes.append("fixed")
+        elif wrong and any(all(f" {w} " in s for w in wrong) for s in suspected):
+            outcomes.append("suspected")
+        else:
+            outcomes.append("missed")
+    return outcomes

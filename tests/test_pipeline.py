@@ -65,14 +65,8 @@ def test_every_known_caption_error_is_fixed_or_suspected(run_dir, samples):
     script = json.loads((samples / "broadcast_script.json").read_text())
     fixed = normalize((run_dir / "captions.fixed.txt").read_text())
     corrections = json.loads((run_dir / "corrections.json").read_text())
-    suspected = " | ".join(normalize(c["caption"]) for c in corrections if c["status"] == "suspected")
-    missed = []
-    for error in script["caption_errors"]:
-        if normalize(error["truth"]) in fixed:
-            continue
-        wrong = [w for w in normalize(error["caption"]).split() if w not in normalize(error["truth"]).split()]
-        if not all(w in suspected for w in wrong):
-            missed.append(error)
+    outcomes = known_error_outcomes(script["caption_errors"], fixed_text, corrections)
+    missed = [error for error, outcome in zip(script["caption_errors"], outcomes) if outcome == "missed"]
     # "weapon support" is heard as "weapon" by the ASR too: no evidence, so it may stay.
     assert len(missed) <= 1, missed
 
