@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Sequence
 
-from align.alignment import Alignment, Block, BlockKind, normalize_token
+from align.alignment import Alignment, BlockKind, normalize_token
 from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonetic_similarity
-from retranscribe.transcript import Word
 
 # Log-likelihood margins in nats (ASR reading minus caption reading), over windows of a few
 # seconds. On the seed broadcast real caption errors scored 9-23 and ASR errors at most 2.6.

@@ -4,11 +4,12 @@ Built from the seed broadcast's real caption words and a real-looking ASR side: 
 words repeated with times shifted, so both sides carry the seed's real disagreements.
 Target (issue 6): <= 2 s on this machine.
 
-    uv run python benchmarks/bench_align_scale.py
+    uv run python benchmarks/bench_align_scale.py    # writes benchmarks/results/align-scale.md
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import time
@@ -18,6 +19,7 @@ from align import align
 from retranscribe.transcript import CaptionCue, CaptionTrack, Transcript, Word
 
 SAMPLES = Path(__file__).resolve().parent.parent / "audio_samples"
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def build(n_words: int) -> tuple[CaptionTrack, Transcript]:
@@ -56,11 +58,17 @@ def main() -> None:
             alignment = align(track, transcript)
             timings.append(time.perf_counter() - started)
         rows.append((n, len(alignment.asr_words), min(timings), statistics.median(timings), len(alignment.disagreements())))
-    print(f"machine: {platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores")
-    print("| caption words | ASR words | best s | median s | disagreements |")
-    print("|---|---|---|---|---|")
-    for n, m, best, median, d in rows:
-        print(f"| {n:,} | {m:,} | {best:.2f} | {median:.2f} | {d:,} |")
+    lines = [
+        f"Alignment scaling, {platform.machine()}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')} (target: 100k words in <= 2 s).",
+        "",
+        "| caption words | ASR words | best s | median s | disagreements |",
+        "|---|---|---|---|---|",
+        *[f"| {n:,} | {m:,} | {best:.2f} | {median:.2f} | {d:,} |" for n, m, best, median, d in rows],
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "align-scale.md").write_text(text)
 
 
 if __name__ == "__main__":

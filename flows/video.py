@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import time
-from dataclasses import asdict
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Any
 

@@ -18,7 +18,8 @@ def summary_markdown(run: RunOutputs, top: int = 10) -> str:
     score = run.score
     lines = [f"# {_cell(run.metadata.title or run.metadata.id)}", ""]
     lines += ["| score | value |", "|---|---|"]
-    lines.append(f"| caption WER vs audio | {score.get('caption_wer_vs_audio', 0):.1%} |")
+    wer = score.get("caption_wer_vs_audio")
+    lines.append(f"| caption WER vs audio | {'n/a (no captions)' if wer is None else f'{wer:.1%}'} |")
     lines.append(f"| caption words | {score.get('caption_words', 0)} |")
     fixed = [c for c in run.corrections if c["status"] == "fixed"]
     suspected = [c for c in run.corrections if c["status"] == "suspected"]

@@ -196,7 +196,7 @@ def batch(
 @app.command()
 def score(
     captions: Path = typer.Argument(..., help="Caption file to score (VTT, SRT, json3, srv3, plain text)."),
-    reference: Path = typer.Option(..., help="Reference transcript: plain text, or RTTM-free JSON with speakers (reference.json style)."),
+    reference: Path = typer.Option(..., help="Reference transcript: plain text, STM, or JSON speaker turns (like audio_samples/reference.json)."),
 ) -> None:
     """Score captions against a reference transcript: WER, and cpWER when both have speakers."""
     from retranscribe.scoring import score_against_reference

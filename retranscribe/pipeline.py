@@ -96,7 +96,7 @@ def _asr_options(settings: PipelineSettings, hints: tuple[str, ...] = ()):
     from asr import AsrOptions
 
     # Names from the video's own metadata and captions as hotwords: on the seed broadcast
-    # they took base from 7.2 % to 1.5 % WER and got "Anna Cunningham" right
+    # they took base from 7.2 % to 1.0 % WER and got "Anna Cunningham" right
     # (benchmarks/results/asr.md).
     return AsrOptions(model=settings.model, device=settings.device, hotwords=hints or None)
 

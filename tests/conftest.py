@@ -18,6 +18,21 @@ def reference_turns() -> list[dict]:
     return json.loads((SAMPLES / "reference.json").read_text())["turns"]
 
 
+@pytest.fixture()
+def reference_transcript(reference_turns):
+    """The seed's truth as a transcript: each turn's words spread evenly over its time, with
+    the true speakers, roles and names."""
+    from retranscribe.transcript import Speaker, SpeakerRole, Transcript, Word, segments_from_words
+
+    words = []
+    for turn in reference_turns:
+        tokens = turn["text"].split()
+        step = (turn["end"] - turn["start"]) / len(tokens)
+        words += [Word(turn["start"] + i * step, turn["start"] + (i + 1) * step, t, 0.9, turn["speaker"]) for i, t in enumerate(tokens)]
+    speakers = {t["speaker"]: Speaker(t["speaker"], SpeakerRole(t["role"]), t["name"]) for t in reference_turns}
+    return Transcript(segments_from_words(words), list(speakers.values()), "en", 167.9)
+
+
 @pytest.fixture(scope="session")
 def prefect_home(tmp_path_factory) -> Path:
     """One Prefect home for the session's CLI runs: the database is migrated once."""

@@ -4,7 +4,6 @@ caption words against its spoken words (timed per turn)."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 

@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from retranscribe.wer import normalize, wer
+from retranscribe.scoring import known_error_outcomes
+from retranscribe.wer import wer
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +64,7 @@ def test_fixed_captions_beat_both_inputs(run_dir, samples):
 
 def test_every_known_caption_error_is_fixed_or_suspected(run_dir, samples):
     script = json.loads((samples / "broadcast_script.json").read_text())
-    fixed = normalize((run_dir / "captions.fixed.txt").read_text())
+    fixed_text = (run_dir / "captions.fixed.txt").read_text()
     corrections = json.loads((run_dir / "corrections.json").read_text())
     outcomes = known_error_outcomes(script["caption_errors"], fixed_text, corrections)
     missed = [error for error, outcome in zip(script["caption_errors"], outcomes) if outcome == "missed"]

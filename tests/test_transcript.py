@@ -13,7 +13,6 @@ from retranscribe.transcript import (
     CaptionCue,
     Segment,
     Speaker,
-    SpeakerRole,
     SpeakerTurn,
     Transcript,
     Word,
@@ -23,20 +22,9 @@ from retranscribe.transcript import (
 from retranscribe.writers import render_rttm, render_srt, render_vtt, write_srt, write_vtt
 
 
-def _evenly_timed_words(turn: dict) -> list[Word]:
-    tokens = turn["text"].split()
-    step = (turn["end"] - turn["start"]) / len(tokens)
-    return [
-        Word(turn["start"] + i * step, turn["start"] + (i + 1) * step, token, 0.9, turn["speaker"])
-        for i, token in enumerate(tokens)
-    ]
-
-
 @pytest.fixture()
-def transcript(reference_turns) -> Transcript:
-    words = [w for turn in reference_turns for w in _evenly_timed_words(turn)]
-    speakers = {t["speaker"]: Speaker(t["speaker"], SpeakerRole(t["role"]), t["name"]) for t in reference_turns}
-    return Transcript(segments_from_words(words), list(speakers.values()), "en", 167.9)
+def transcript(reference_transcript) -> Transcript:
+    return reference_transcript
 
 
 def test_json_round_trip_keeps_everything(transcript):
