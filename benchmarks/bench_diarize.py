@@ -1,7 +1,7 @@
 """Diarization benchmark: DER (collar 0), speakers found and real-time factor on the seed
 broadcast and pyannote's sample.wav; roles and names on the seed from an ASR transcript.
 
-    flock /tmp/retranscribe-cpu.lock uv run python benchmarks/bench_diarize.py [--transcript PATH]
+    uv run python benchmarks/bench_diarize.py [--transcript PATH] [--device cuda] [--output PATH]
 
 The ASR transcript (faster-whisper "base", with the ASR stage's entity hints when that stage is
 installed) is cached under /tmp so repeated runs only pay for diarization. Writes the table to
@@ -77,7 +77,7 @@ def asr_transcript(audio, metadata: VideoMetadata) -> tuple[Transcript, str]:
     return transcript, how
 
 
-def machine() -> str:
+def machine(device: str) -> str:
     cpu = platform.processor() or "cpu"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -86,14 +86,19 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {len(os.sched_getaffinity(0))} cores, torch {torch.__version__}, 1 torch thread"
+    where = f"{cpu}, {len(os.sched_getaffinity(0))} cores, torch {torch.__version__}"
+    if device != "cpu" and torch.cuda.is_available():
+        return f"{where}, GPU {torch.cuda.get_device_name(0)}"
+    return f"{where}, 1 torch thread"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--transcript", type=Path, help="ASR transcript JSON of broadcast.wav to reuse")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"])
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where the Markdown table goes")
     args = parser.parse_args()
-    options = DiarizeOptions()
+    options = DiarizeOptions(device=args.device)
     started = time.perf_counter()
     load_pipeline(options)
     load_seconds = time.perf_counter() - started
@@ -138,7 +143,7 @@ def main() -> None:
     report = [
         "# Diarization benchmark",
         "",
-        f"Machine: {machine()}. Pipeline load (first call, once per process): {load_seconds:.1f} s.",
+        f"Machine: {machine(args.device)}. Pipeline load (first call, once per process): {load_seconds:.1f} s.",
         f"Options: {options}.",
         "",
         *table,
@@ -150,12 +155,12 @@ def main() -> None:
         "|---|---|---|---|",
         *found_lines,
         "",
-        "Command: `flock /tmp/retranscribe-cpu.lock uv run python benchmarks/bench_diarize.py`",
+        f"Command: `uv run python benchmarks/bench_diarize.py --device {args.device}`",
     ]
     text = "\n".join(report) + "\n"
     print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
 
 
 if __name__ == "__main__":
