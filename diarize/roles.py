@@ -4,8 +4,8 @@ The rules follow how broadcast news is spoken, not one programme's wording:
 
 - the anchor opens and closes the item and hands over with the next speaker's name at the end
   of a turn ("... is in London with more. Anna?");
-- a greeting at the start of a turn names the previous speaker ("Morning, Heather.") and thanks
-  with a name name the one who just spoke ("Anna Cunningham, thanks very much");
+- a greeting at the start of a turn names the previous speaker ("Morning, Heather.") and a
+  thank-you with a name names the one who just spoke ("Anna Cunningham, thanks very much");
 - a name at the very end of a turn, just before the speaker changes, addresses the next speaker;
   a name in the middle of a turn addresses a listener who may not be in the recording at all;
 - a quoted official follows a cue ("take a listen", "said", "heard from") that names them, and

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,11 +94,11 @@ def retranscribe_batch(
     """
     logger = get_run_logger()
     entries = read_manifest(manifest)
-    jobs = [
-        (entry, _entry_folder(out_dir, i, entry), dict(source=entry.source, out_dir=_entry_folder(out_dir, i, entry),
-         captions=entry.captions, info=entry.info, model=model, device=device))
-        for i, entry in enumerate(entries)
-    ]
+    jobs = []
+    for index, entry in enumerate(entries):
+        folder = _entry_folder(out_dir, index, entry)
+        parameters = dict(source=entry.source, out_dir=folder, captions=entry.captions, info=entry.info, model=model, device=device)
+        jobs.append((entry, folder, parameters))
     results: list[dict[str, Any]] = []
     if fan_out:
         results = _fan_out(jobs, video_deployment)
@@ -128,8 +129,6 @@ def _fan_out(jobs, deployment: str) -> list[dict[str, Any]]:
 
 
 def _wait(entry: BatchEntry, folder: str, flow_run_id) -> dict[str, Any]:
-    import time
-
     from prefect import get_client
 
     with get_client(sync_client=True) as client:
