@@ -1,7 +1,7 @@
 """Align stage quality on the seed broadcast (issue 6): captions, ASR and fixed captions
 against the truth, known caption errors, false corrections, lost words.
 
-    uv run python benchmarks/bench_align.py [--model base]
+    uv run python benchmarks/bench_align.py [--model base] [--beam-size 1 --output PATH]
 
 Runs the same stage functions the flow runs (fetch of local files, ASR with entity hints,
 diarization, gap repair, fixing), without Prefect. Writes benchmarks/results/align.md.
@@ -18,7 +18,15 @@ from pathlib import Path
 import align
 from align.alignment import BlockKind
 from asr import AsrOptions, load_model, transcribe
-from retranscribe.pipeline import PipelineSettings, align_run, asr_hints, diarize_audio, fetch_source, load_run_audio
+from retranscribe.pipeline import (
+    PipelineSettings,
+    align_run,
+    asr_hints,
+    diarize_audio,
+    fetch_source,
+    load_run_audio,
+    transcribe_audio,
+)
 from retranscribe.transcript import CaptionCue, CaptionTrack, Segment, Transcript, Word
 from retranscribe.scoring import known_error_outcomes
 from retranscribe.wer import wer
@@ -36,10 +44,12 @@ def kept_truth_words(text: str, truth: str) -> set[int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="base")
+    parser.add_argument("--beam-size", type=int, default=5)
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "align.md")
     args = parser.parse_args()
     truth = (SAMPLES / "reference.txt").read_text()
     script = json.loads((SAMPLES / "broadcast_script.json").read_text())
-    settings = PipelineSettings(model=args.model, captions=str(SAMPLES / "captions.en.vtt"), info=str(SAMPLES / "info.json"))
+    settings = PipelineSettings(model=args.model, beam_size=args.beam_size, captions=str(SAMPLES / "captions.en.vtt"), info=str(SAMPLES / "info.json"))
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as work:
         media = fetch_source(str(SAMPLES / "broadcast.wav"), Path(work), settings)
@@ -47,13 +57,12 @@ def main() -> None:
         captions_text = media.captions[0].text
         rows.append(("captions vs truth", f"{wer(truth, captions_text):.2%}"))
         for label, options in (
-            ("ASR alone, VAD, no hints", AsrOptions(model=args.model, language="en")),
-            ("ASR alone, no VAD, no hints", AsrOptions(model=args.model, language="en", vad_filter=False)),
+            ("ASR alone, VAD, no hints", AsrOptions(model=args.model, beam_size=args.beam_size, language="en")),
+            ("ASR alone, no VAD, no hints", AsrOptions(model=args.model, beam_size=args.beam_size, language="en", vad_filter=False)),
         ):
             rows.append((f"{args.model} int8 {label}", f"{wer(truth, transcribe(audio, options).text):.2%}"))
-        hinted = AsrOptions(model=args.model, hotwords=asr_hints(media) or None)
         started = time.perf_counter()
-        transcript = transcribe(audio, hinted)
+        transcript = transcribe_audio(audio, settings, asr_hints(media))
         rows.append((f"{args.model} int8 ASR with entity hints (the pipeline's ASR)", f"{wer(truth, transcript.text):.2%}"))
         diarization = diarize_audio(audio, settings)
         aligned = align_run(audio, media, transcript, diarization, settings)
@@ -72,19 +81,18 @@ def main() -> None:
         rows.append(("truth words in the captions lost by the fix", str(len(lost))))
 
         truth_track = CaptionTrack([CaptionCue(None, None, truth)])
-        scorer = align.AcousticScorer(load_model(hinted), audio, aligned.transcript.language)
+        scorer = align.AcousticScorer(load_model(AsrOptions(model=args.model)), audio, aligned.transcript.language)
         with_truth = align.fix_and_score(truth_track, aligned.transcript, scorer, align.EntityLexicon.from_texts([truth]))
         false_fixes = [c for c in with_truth.corrections if c.status == "fixed"]
         identical = " ".join(c.text for c in with_truth.fixed_cues).split() == truth.split()
         rows.append(("false corrections with the truth as captions", f"{len(false_fixes)} ({'identical' if identical else 'CHANGED'})"))
         rows.append(("ASR + diarization + repair + fix time (s), 168 s audio", f"{elapsed:.1f}"))
 
-    text = "\n".join([f"Seed broadcast, model {args.model}, {time.strftime('%Y-%m-%d')}.", "", "| measure | value |", "|---|---|",
+    text = "\n".join([f"Seed broadcast, model {args.model}, beam {args.beam_size}, {time.strftime('%Y-%m-%d')}.", "", "| measure | value |", "|---|---|",
                       *[f"| {k} | {v} |" for k, v in rows]]) + "\n"
     print(text)
-    out = ROOT / "benchmarks" / "results" / "align.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
 
 
 if __name__ == "__main__":

@@ -101,6 +101,7 @@ def retranscribe_video(
     info: str | None = None,
     model: str = "base",
     device: str = "auto",
+    beam_size: int = 5,
     num_speakers: int | None = None,
     min_speakers: int | None = None,
     max_speakers: int | None = None,
@@ -119,6 +120,7 @@ def retranscribe_video(
         info: a yt-dlp style .info.json giving title and description for a local file.
         model: Whisper model: an embedded one (base, tiny.en), a local folder or a hub name.
         device: auto, cpu or cuda.
+        beam_size: Whisper's beam width (1: greedy, faster on a CPU).
         num_speakers / min_speakers / max_speakers: speaker-count hints for diarization.
         diarization_pipeline: a pyannote hub pipeline instead of the embedded offline one.
         hf_token_env: name of the environment variable holding a Hugging Face token (the
@@ -127,6 +129,7 @@ def retranscribe_video(
     settings = PipelineSettings(
         model=model,
         device=device,
+        beam_size=beam_size,
         num_speakers=num_speakers,
         min_speakers=min_speakers,
         max_speakers=max_speakers,

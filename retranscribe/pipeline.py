@@ -43,6 +43,9 @@ class PipelineSettings:
 
     model: str = "base"
     device: str = "auto"
+    # Whisper's beam width; 1 is greedy decoding (benchmarks/results/asr.md: on 2 CPU cores
+    # about 0.6x the time of beam 5).
+    beam_size: int = 5
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
@@ -98,7 +101,7 @@ def _asr_options(settings: PipelineSettings, hints: tuple[str, ...] = ()):
     # Names from the video's own metadata and captions as hotwords: on the seed broadcast
     # they took base from 7.2 % to 1.0 % WER and got "Anna Cunningham" right
     # (benchmarks/results/asr.md).
-    return AsrOptions(model=settings.model, device=settings.device, hotwords=hints or None)
+    return AsrOptions(model=settings.model, device=settings.device, beam_size=settings.beam_size, hotwords=hints or None)
 
 
 def asr_hints(media: SourceMedia) -> tuple[str, ...]:
