@@ -96,12 +96,15 @@ def fetch_source(source: str, work_dir: Path, settings: PipelineSettings, progre
 
 
 def _asr_options(settings: PipelineSettings, hints: tuple[str, ...] = ()):
-    from asr import AsrOptions
+    from asr import AsrOptions, hint_prompt
 
-    # Names from the video's own metadata and captions as hotwords: on the seed broadcast
-    # they took base from 7.2 % to 1.0 % WER and got "Anna Cunningham" right
-    # (benchmarks/results/asr.md).
-    return AsrOptions(model=settings.model, device=settings.device, beam_size=settings.beam_size, hotwords=hints or None)
+    # Names from the video's own metadata and captions steer the decoder. With beam search,
+    # as hotwords: on the seed broadcast they took base from 7.2 % to 1.0 % WER (an initial
+    # prompt: 2.3 %) and got "Anna Cunningham" right (benchmarks/results/asr.md). Greedy
+    # decoding with the same hotwords went to 19 % WER, with them as an initial prompt 1.9 %.
+    if settings.beam_size > 1:
+        return AsrOptions(model=settings.model, device=settings.device, beam_size=settings.beam_size, hotwords=hints or None)
+    return AsrOptions(model=settings.model, device=settings.device, beam_size=1, initial_prompt=hint_prompt(list(hints)))
 
 
 def asr_hints(media: SourceMedia) -> tuple[str, ...]:

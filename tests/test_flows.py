@@ -54,3 +54,24 @@ def test_a_rerun_resumes_from_cached_stages(cli, samples, tmp_path):
     assert "resumed from cache" in again.stdout
     assert (out / "transcript.json").read_text() == first_transcript
     assert "satellite imagery" in first_transcript
+
+
+@pytest.mark.slow
+def test_batch_finishes_the_good_videos_and_reports_the_bad_one(cli, samples, tmp_path):
+    good = f"{samples / 'broadcast.wav'},{samples / 'captions.en.vtt'},{samples / 'info.json'}"
+    not_media = tmp_path / "not-media.wav"
+    not_media.write_text("this is not audio\n" * 50)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(f"source,captions,info\n{good}\n{not_media}\n{good}\n")
+    out = tmp_path / "batch"
+
+    result = cli("batch", str(manifest), "--out", str(out), "--model", "tiny.en")
+
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "2 of 3 completed" in result.stdout
+    assert "not-media.wav" in result.stdout and "not a readable audio or video file" in result.stdout
+    finished = sorted(folder.name for folder in out.iterdir() if (folder / "run.json").is_file())
+    assert finished == ["001-broadcast", "003-broadcast"]
+    for name in finished:
+        fixed = (out / name / "captions.fixed.txt").read_text()
+        assert "North Korea" in fixed and "North career" not in fixed
