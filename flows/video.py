@@ -33,6 +33,7 @@ from retranscribe.pipeline import (
     write_run,
 )
 
+
 @cache
 def code_fingerprint(*packages: str) -> str:
     """A digest of the packages' Python sources. TASK_SOURCE sees only the task function, so
@@ -81,7 +82,8 @@ def diarize_task(audio_path: str, audio_fingerprint: str, settings: PipelineSett
         return diarize_audio(load_run_audio(audio_path), settings, progress=update)
 
 
-@task(name="align-score-fix", cache_policy=cached_on("asr", "align"), persist_result=True)
+# align_run re-decodes gaps (asr), fixes (align) and labels speakers (diarize).
+@task(name="align-score-fix", cache_policy=cached_on("asr", "align", "diarize"), persist_result=True)
 def align_task(audio_path: str, audio_fingerprint: str, media, transcript, diarization, settings: PipelineSettings):
     return align_run(load_run_audio(audio_path), media, transcript, diarization, settings)
 
