@@ -102,9 +102,14 @@ def _asr_options(settings: PipelineSettings, hints: tuple[str, ...] = ()):
     # as hotwords: on the seed broadcast they took base from 7.2 % to 1.0 % WER (an initial
     # prompt: 2.3 %) and got "Anna Cunningham" right (benchmarks/results/asr.md). Greedy
     # decoding with the same hotwords went to 19 % WER, with them as an initial prompt 1.9 %.
-    if settings.beam_size > 1:
-        return AsrOptions(model=settings.model, device=settings.device, beam_size=settings.beam_size, hotwords=hints or None)
-    return AsrOptions(model=settings.model, device=settings.device, beam_size=1, initial_prompt=hint_prompt(list(hints)))
+    greedy = settings.beam_size == 1
+    return AsrOptions(
+        model=settings.model,
+        device=settings.device,
+        beam_size=settings.beam_size,
+        hotwords=None if greedy else hints or None,
+        initial_prompt=hint_prompt(list(hints)) if greedy else None,
+    )
 
 
 def asr_hints(media: SourceMedia) -> tuple[str, ...]:

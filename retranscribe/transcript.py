@@ -271,7 +271,7 @@ class Transcript:
 # Titles that end in a period without ending a sentence ("Mr. Kirby"); dotted abbreviations
 # such as "U.S." are recognised by their inner period.
 _TITLE_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st jr sr gen lt col capt sgt adm gov sen rep pres rev vs no".split()
+    "mr mrs ms dr prof st jr sr gen lt col capt sgt adm gov sen rep pres rev vs".split()
 )
 
 

@@ -60,6 +60,7 @@ def test_sentence_ends():
     assert ends_sentence("Anna?") and ends_sentence("years.") and ends_sentence('choreographed."')
     assert not ends_sentence("U.S.") and not ends_sentence("Mr.") and not ends_sentence("Korea,")
     assert not ends_sentence("...") and not ends_sentence("")
+    assert ends_sentence("no.")  # "He said no." ends a sentence
 
 
 def test_long_unpunctuated_speech_is_split_at_max_duration():
