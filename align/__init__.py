@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from align.alignment import Alignment, Block, BlockKind, CaptionWord, align, caption_words, normalize_token
 from align.cues import build_cues
 from align.evidence import AcousticScorer, EntityLexicon, phonetic_similarity
-from align.fix import Correction, FixedWord, fix_captions
-from align.repair import Gap, Redecode, find_gaps, repair_gaps
-from align.score import CaptionScore, Disagreement, score_captions
+from align.fix import FixedWord, fix_captions
+from align.options import FixOptions
+from align.repair import Redecode, find_gaps, repair_gaps
+from align.score import score_captions
+from retranscribe.results import CaptionScore, Correction, Disagreement, Gap
 from retranscribe.transcript import CaptionCue, CaptionTrack, Transcript, segments_from_words
 
 
@@ -27,17 +29,19 @@ class AlignResult:
     corrections: list[Correction]
     score: CaptionScore
     alignment: Alignment = field(repr=False)
+    # Why the captions were scored but not fixed (another language, another recording), or None.
+    not_fixed: str | None = None
 
 
 def repair_transcript(
-    captions: CaptionTrack, transcript: Transcript, redecode: Redecode | None
+    captions: CaptionTrack, transcript: Transcript, redecode: Redecode | None, options: FixOptions = FixOptions()
 ) -> tuple[Transcript, list[Gap]]:
     """Re-decode the windows where the captions have words and the ASR has none, and return
     the transcript with what was heard there (speakers to be assigned again)."""
     alignment = align(captions, transcript)
-    if redecode is None:
-        return transcript, find_gaps(alignment)
-    words, gaps = repair_gaps(alignment, redecode)
+    if redecode is None or not options.repair_gaps:
+        return transcript, find_gaps(alignment, options.min_gap_words)
+    words, gaps = repair_gaps(alignment, redecode, options.min_gap_words)
     if not gaps:
         return transcript, gaps
     repaired = Transcript(
@@ -49,12 +53,9 @@ def repair_transcript(
     return repaired, gaps
 
 
-# Below this share of caption words agreeing with the audio, the captions are not a noisy
-# transcript of it (another language, another video): they are scored, never "fixed".
-MIN_AGREEMENT = 0.35
-
-
-def fix_blocker(captions: CaptionTrack, transcript: Transcript, alignment: Alignment) -> str | None:
+def fix_blocker(
+    captions: CaptionTrack, transcript: Transcript, alignment: Alignment, options: FixOptions = FixOptions()
+) -> str | None:
     """Why fixing these captions from this audio would be nonsense, or None."""
     caption_language = (captions.language or "").split("-")[0].lower()
     audio_language = (transcript.language or "").split("-")[0].lower()
@@ -62,7 +63,7 @@ def fix_blocker(captions: CaptionTrack, transcript: Transcript, alignment: Align
         return f"captions are in {captions.language!r}, the audio in {transcript.language!r}"
     matched = sum(b.cap_end - b.cap_start for b in alignment.blocks if b.kind is BlockKind.MATCH)
     agreement = matched / max(len(alignment.caption_words), 1)
-    if alignment.asr_words and agreement < MIN_AGREEMENT:
+    if alignment.asr_words and agreement < options.min_agreement:
         return f"only {agreement:.0%} of the caption words agree with the audio"
     return None
 
@@ -73,14 +74,13 @@ def fix_and_score(
     scorer: AcousticScorer | None,
     lexicon: EntityLexicon,
     gaps: list[Gap] | None = None,
+    options: FixOptions = FixOptions(),
 ) -> AlignResult:
     alignment = align(captions, transcript)
-    blocker = fix_blocker(captions, transcript, alignment)
-    fixed = fix_captions(alignment, None if blocker else scorer, lexicon)
+    blocker = fix_blocker(captions, transcript, alignment, options)
+    fixed = fix_captions(alignment, None if blocker else scorer, lexicon, options)
     score = score_captions(alignment, transcript, gaps)
-    if blocker:
-        score.failures["fix"] = f"not fixed: {blocker}"
-    return AlignResult(build_cues(fixed.words), fixed.corrections, score, alignment)
+    return AlignResult(build_cues(fixed.words), fixed.corrections, score, alignment, blocker)
 
 
 __all__ = [
@@ -94,6 +94,7 @@ __all__ = [
     "Correction",
     "Disagreement",
     "EntityLexicon",
+    "FixOptions",
     "FixedWord",
     "Gap",
     "align",

@@ -27,6 +27,10 @@ from retranscribe.entities import extract_entities
 WINDOW_PADDING = 0.4
 
 
+# Whisper's decoder has 448 learned positions (prompt and text together).
+MAX_DECODER_POSITIONS = 448
+
+
 class AcousticScorer:
     """Log-likelihood of a text over a stretch of audio under a loaded faster-whisper model."""
 
@@ -56,13 +60,16 @@ class AcousticScorer:
             self._encoded = {key: (self.model.encode(pad_or_trim(features)), num_frames)}
         return self._encoded[key]
 
-    def log_likelihood(self, start: float, text: str) -> float:
+    def log_likelihood(self, start: float, text: str) -> float | None:
         """Sum of token log-probabilities of ``text`` as the transcript of the audio from
-        ``start`` (the text may end before the 30 s window does)."""
+        ``start`` (the text may end before the 30 s window does); None when the text is longer
+        than Whisper's decoder can read at once (448 positions): no evidence, not a crash."""
         encoder_output, num_frames = self._encode(start)
         tokens = self.tokenizer.encode(" " + text.strip())
         if not tokens:
             return 0.0
+        if len(tokens) + len(self.tokenizer.sot_sequence) >= MAX_DECODER_POSITIONS:
+            return None
         result = self.model.model.align(
             encoder_output, self.tokenizer.sot_sequence, [tokens], [num_frames], median_filter_width=7
         )[0]

@@ -14,53 +14,13 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from align.alignment import Alignment, BlockKind, normalize_token
+from align.options import FixOptions
 from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonetic_similarity
+from retranscribe.results import Correction, CorrectionStatus
 
-# Log-likelihood margins in nats (ASR reading minus caption reading), over windows of a few
-# seconds. On the seed broadcast real caption errors scored 7.5-21 and ASR errors at most 2.6.
-FIX_MARGIN = 5.0
-# A caption run spelled like a name the video itself uses needs twice the margin.
-NAME_FIX_MARGIN = 10.0
-# Homophones ("aid"/"aide") leave the audio no say: a small margin and a sound-alike is
-# enough to list them for a person.
-SUSPECT_MARGIN = 0.5
-# Same letters, other spelling ("nailbiter"/"nail-biter", "US"/"U.S."): no spoken word can be
-# lost or changed, only its written form, so a smaller margin suffices.
-SPELLING_MARGIN = 1.0
-SUSPECT_SIMILARITY = 0.6
-# Mean probability of the ASR words below which the ASR counts as unsure.
-CONFIDENT_PROBABILITY = 0.5
 CONTEXT_WORDS = 4
 MAX_WINDOW = 28.0
 MAX_GROUP = 4
-
-
-@dataclass
-class Correction:
-    """One decision on a caption disagreement; ``status`` is "fixed" (applied) or "suspected"."""
-
-    start: float
-    end: float
-    speaker: str | None
-    caption_words: list[str]
-    fixed_words: list[str]
-    reason: str
-    confidence: float
-    status: str
-    evidence: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {
-            "start": round(self.start, 3),
-            "end": round(self.end, 3),
-            "speaker": self.speaker,
-            "caption": " ".join(self.caption_words),
-            "fixed": " ".join(self.fixed_words),
-            "status": self.status,
-            "reason": self.reason,
-            "confidence": round(self.confidence, 3),
-            "evidence": self.evidence,
-        }
 
 
 @dataclass
@@ -181,8 +141,9 @@ def _caption_style(asr_words: Sequence[str], caption_words: Sequence[str], lexic
 
 
 class CaptionFixer:
-    def __init__(self, alignment: Alignment, scorer: AcousticScorer | None, lexicon: EntityLexicon):
+    def __init__(self, alignment: Alignment, scorer: AcousticScorer | None, lexicon: EntityLexicon, options: FixOptions):
         self.alignment = alignment
+        self.options = options
         self.scorer = scorer
         self.lexicon = lexicon
         self._window_start: float | None = None
@@ -216,6 +177,8 @@ class CaptionFixer:
         as_text = lambda words: " ".join(w for w in words if w)
         asr_ll = self.scorer.log_likelihood(self._window_start, as_text(before + heard + after))
         caption_ll = self.scorer.log_likelihood(self._window_start, as_text(before + caption + after))
+        if asr_ll is None or caption_ll is None:
+            return None
         return asr_ll - caption_ll
 
     def decide(self, c0: int, c1: int, a0: int, a1: int) -> Correction | None:
@@ -232,12 +195,13 @@ class CaptionFixer:
         caption_is_name = self.lexicon.contains(caption) or self.lexicon.covers(caption)
         asr_is_name = self.lexicon.covers(fixed)
         respelling = _letters(caption) == _letters(fixed)
+        options = self.options
         if respelling:
-            needed = SPELLING_MARGIN
+            needed = options.spelling_margin
         elif caption_is_name and not asr_is_name:
-            needed = NAME_FIX_MARGIN
+            needed = options.name_fix_margin
         else:
-            needed = FIX_MARGIN
+            needed = options.fix_margin
         start = alignment.times[c0][0] if c1 > c0 else alignment.asr_words[a0].start
         end = alignment.times[c1 - 1][1] if c1 > c0 else alignment.asr_words[a1 - 1].end
         evidence = {
@@ -250,7 +214,7 @@ class CaptionFixer:
         reasons = ["same letters, other spelling"] if respelling else []
         if margin is not None:
             reasons.append(f"audio prefers the ASR reading by {margin:.1f} nats")
-        if similarity >= SUSPECT_SIMILARITY:
+        if similarity >= options.suspect_similarity:
             reasons.append(f"sounds alike ({similarity:.2f})")
         if asr_is_name:
             reasons.append("the video spells it so elsewhere")
@@ -258,16 +222,16 @@ class CaptionFixer:
         reason = "; ".join(reasons)
         if margin is None:
             return None
-        if caption_is_name and similarity >= SUSPECT_SIMILARITY and not asr_is_name and not respelling:
+        if caption_is_name and similarity >= options.suspect_similarity and not asr_is_name and not respelling:
             return None  # a sound-alike of a name the video spells: its spelling is the evidence
-        if margin >= needed and probability >= CONFIDENT_PROBABILITY:
+        if margin >= needed and probability >= options.confident_probability:
             confidence = min(0.99, 0.5 + margin / (4 * needed) + 0.1 * similarity + (0.1 if asr_is_name else 0.0))
-            return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, confidence, "fixed", evidence)
-        if margin >= SUSPECT_MARGIN and probability >= CONFIDENT_PROBABILITY and (
-            similarity >= SUSPECT_SIMILARITY or margin >= needed
+            return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, confidence, CorrectionStatus.FIXED, evidence)
+        if margin >= options.suspect_margin and probability >= options.confident_probability and (
+            similarity >= options.suspect_similarity or margin >= needed
         ):
             confidence = min(0.9, 0.3 + margin / (4 * needed))
-            return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, confidence, "suspected", evidence)
+            return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, confidence, CorrectionStatus.SUSPECTED, evidence)
         return None
 
     def run(self) -> FixResult:
@@ -287,7 +251,7 @@ class CaptionFixer:
                 if correction is None:
                     continue
                 corrections.append(correction)
-                if correction.status != "fixed":
+                if correction.status is not CorrectionStatus.FIXED:
                     continue
                 if c1 > c0:
                     decisions[c0] = (c1, correction)
@@ -343,5 +307,7 @@ def _asr_partner_index(alignment: Alignment) -> list[int]:
     return partner
 
 
-def fix_captions(alignment: Alignment, scorer: AcousticScorer | None, lexicon: EntityLexicon) -> FixResult:
-    return CaptionFixer(alignment, scorer, lexicon).run()
+def fix_captions(
+    alignment: Alignment, scorer: AcousticScorer | None, lexicon: EntityLexicon, options: FixOptions = FixOptions()
+) -> FixResult:
+    return CaptionFixer(alignment, scorer, lexicon, options).run()

@@ -3,10 +3,10 @@ with or without VAD), re-decode that window and merge what it hears."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from align.alignment import Alignment, Block, BlockKind
+from retranscribe.results import Gap
 from retranscribe.transcript import Word
 
 Redecode = Callable[[list[tuple[float, float]]], list[Word]]
@@ -15,25 +15,6 @@ Redecode = Callable[[list[tuple[float, float]]], list[Word]]
 # fewer" ASR words means under half as many.
 MIN_GAP_WORDS = 5
 GAP_PADDING = 0.3
-
-
-@dataclass
-class Gap:
-    start: float
-    end: float
-    caption_words: list[str]
-    asr_words_before: int
-    asr_words_after: int | None = None
-
-    def to_dict(self) -> dict:
-        return {
-            "start": round(self.start, 3),
-            "end": round(self.end, 3),
-            "caption": " ".join(self.caption_words),
-            "caption_word_count": len(self.caption_words),
-            "asr_words_before_repair": self.asr_words_before,
-            "asr_words_after_repair": self.asr_words_after,
-        }
 
 
 def is_gap(block: Block, min_words: int = MIN_GAP_WORDS) -> bool:

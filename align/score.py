@@ -8,10 +8,8 @@ ASR did not produce are *insertions*, ASR words the captions lack are *deletions
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
-
 from align.alignment import Alignment, BlockKind
-from align.repair import Gap
+from retranscribe.results import CaptionScore, Disagreement, Gap, SegmentScore, SpeakerScore
 from retranscribe.transcript import Transcript
 from retranscribe.wer import word_errors
 
@@ -20,60 +18,6 @@ _KIND = {
     BlockKind.CAPTION_ONLY: "insertion",
     BlockKind.ASR_ONLY: "deletion",
 }
-
-
-@dataclass
-class Disagreement:
-    kind: str
-    start: float
-    end: float
-    speaker: str | None
-    caption_words: list[str]
-    asr_words: list[str]
-    asr_probabilities: list[float]
-
-    def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "start": round(self.start, 3),
-            "end": round(self.end, 3),
-            "speaker": self.speaker,
-            "caption": " ".join(self.caption_words),
-            "asr": " ".join(self.asr_words),
-            "asr_probabilities": [round(p, 3) for p in self.asr_probabilities],
-        }
-
-
-@dataclass
-class CaptionScore:
-    """How far the captions are from what the audio says, by the new transcript."""
-
-    wer: float
-    caption_words: int
-    asr_words: int
-    per_speaker: dict[str, dict] = field(default_factory=dict)
-    per_segment: list[dict] = field(default_factory=list)
-    disagreements: list[Disagreement] = field(default_factory=list)
-    gaps: list[Gap] = field(default_factory=list)
-    failures: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def unheard(self) -> list[Gap]:
-        """Caption spans that stayed without ASR evidence even after re-decoding."""
-        return [g for g in self.gaps if not g.asr_words_after]
-
-    def to_dict(self) -> dict:
-        return {
-            "caption_wer_vs_audio": round(self.wer, 4),
-            "caption_words": self.caption_words,
-            "asr_words": self.asr_words,
-            "per_speaker": self.per_speaker,
-            "per_segment": self.per_segment,
-            "disagreements": [d.to_dict() for d in self.disagreements],
-            "gaps": [g.to_dict() for g in self.gaps],
-            "unheard": [g.to_dict() for g in self.unheard],
-            "failures": self.failures,
-        }
 
 
 def score_captions(alignment: Alignment, transcript: Transcript, gaps: list[Gap] | None = None) -> CaptionScore:
@@ -117,7 +61,7 @@ def score_captions(alignment: Alignment, transcript: Transcript, gaps: list[Gap]
         heard = " ".join(w.word.strip() for w in asr if w.speaker == speaker)
         captioned = " ".join(w.text for w, s in zip(cap, speaker_of_caption) if s == speaker)
         errors = word_errors(heard, captioned)
-        per_speaker[speaker] = {"wer": round(errors.wer, 4), "asr_words": errors.reference_words}
+        per_speaker[speaker] = SpeakerScore(wer=errors.wer, asr_words=errors.reference_words)
 
     per_segment = []
     for segment in transcript.segments:
@@ -127,13 +71,7 @@ def score_captions(alignment: Alignment, transcript: Transcript, gaps: list[Gap]
         )
         errors = word_errors(heard, captioned)
         per_segment.append(
-            {
-                "start": round(segment.start, 3),
-                "end": round(segment.end, 3),
-                "speaker": segment.speaker,
-                "wer": round(errors.wer, 4),
-                "asr_words": errors.reference_words,
-            }
+            SegmentScore(segment.start, segment.end, segment.speaker, errors.wer, errors.reference_words)
         )
 
     return CaptionScore(

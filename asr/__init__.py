@@ -2,7 +2,7 @@
 entity hints."""
 
 from asr.hints import entity_hints, hint_prompt
-from asr.transcribe import AsrOptions, load_model, machine_cores, resolve_device, transcribe, transcribe_windows
+from asr.transcribe import AsrOptions, load_model, machine_cores, transcribe, transcribe_windows
 
 __all__ = [
     "AsrOptions",
@@ -10,7 +10,6 @@ __all__ = [
     "hint_prompt",
     "load_model",
     "machine_cores",
-    "resolve_device",
     "transcribe",
     "transcribe_windows",
 ]

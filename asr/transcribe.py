@@ -11,15 +11,16 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
+from retranscribe.devices import resolve_device
+from retranscribe.progress import Progress
 from retranscribe.audio import SAMPLE_RATE, AudioError, duration_of, load_audio
 from retranscribe.models import resolve_whisper
 from retranscribe.transcript import Segment, Transcript, Word
 
-Progress = Callable[[float, float], None]
 
 # Whisper decodes 30 s at a time; the batched pipeline needs its chunks given when VAD is off.
 CHUNK_SECONDS = 30.0
@@ -67,17 +68,6 @@ class AsrOptions:
             raise ValueError(f"batch_size must be at least 1 or None, not {self.batch_size}")
         if self.window_padding < 0:
             raise ValueError(f"window_padding must not be negative, not {self.window_padding}")
-
-
-def resolve_device(device: str = "auto") -> str:
-    """``auto`` is CUDA when ctranslate2 sees a GPU, else CPU."""
-    if device not in {"auto", "cpu", "cuda"}:
-        raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
-    if device != "auto":
-        return device
-    import ctranslate2
-
-    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
 def resolve_compute_type(compute_type: str, device: str) -> str:

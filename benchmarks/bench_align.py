@@ -3,8 +3,9 @@ against the truth, known caption errors, false corrections, lost words.
 
     uv run python benchmarks/bench_align.py [--model base] [--beam-size 1 --output PATH]
 
-Runs the same stage functions the flow runs (fetch of local files, ASR with entity hints,
-diarization, gap repair, fixing), without Prefect. Writes benchmarks/results/align.md.
+Runs the same stage functions the flow runs (flows.sequence: fetch of local files, ASR with
+entity hints, diarization, gap repair, fixing), without Prefect and without the stage cache.
+Writes benchmarks/results/align.md.
 """
 
 from __future__ import annotations
@@ -18,15 +19,9 @@ from pathlib import Path
 import align
 from align.alignment import BlockKind
 from asr import AsrOptions, load_model, transcribe
-from retranscribe.pipeline import (
-    PipelineSettings,
-    align_run,
-    asr_hints,
-    diarize_audio,
-    fetch_source,
-    load_run_audio,
-    transcribe_audio,
-)
+from flows.sequence import VideoJob, align_captions, asr_options_for, diarize_audio, fetch_media, load_run_audio, transcribe_audio
+from flows.settings import RunSettings
+from retranscribe.results import CorrectionStatus
 from retranscribe.transcript import CaptionCue, CaptionTrack, Segment, Transcript, Word
 from retranscribe.scoring import known_error_outcomes
 from retranscribe.wer import wer
@@ -49,11 +44,13 @@ def main() -> None:
     args = parser.parse_args()
     truth = (SAMPLES / "reference.txt").read_text()
     script = json.loads((SAMPLES / "broadcast_script.json").read_text())
-    settings = PipelineSettings(model=args.model, beam_size=args.beam_size, captions=str(SAMPLES / "captions.en.vtt"), info=str(SAMPLES / "info.json"))
+    settings = RunSettings().with_values({"asr.model": args.model, "asr.beam_size": args.beam_size})
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as work:
-        media = fetch_source(str(SAMPLES / "broadcast.wav"), Path(work), settings)
-        audio = load_run_audio(media.audio_path)
+        job = VideoJob(str(SAMPLES / "broadcast.wav"), work, str(SAMPLES / "captions.en.vtt"), str(SAMPLES / "info.json"))
+        media = fetch_media(job, settings)
+        audio_path = str(media.audio_path)
+        audio = load_run_audio(audio_path)
         captions_text = media.captions[0].text
         rows.append(("captions vs truth", f"{wer(truth, captions_text):.2%}"))
         for label, options in (
@@ -62,10 +59,11 @@ def main() -> None:
         ):
             rows.append((f"{args.model} int8 {label}", f"{wer(truth, transcribe(audio, options).text):.2%}"))
         started = time.perf_counter()
-        transcript = transcribe_audio(audio, settings, asr_hints(media))
+        asr_options = asr_options_for(settings, media)
+        transcript = transcribe_audio(audio_path, asr_options)
         rows.append((f"{args.model} int8 ASR with entity hints (the pipeline's ASR)", f"{wer(truth, transcript.text):.2%}"))
-        diarization = diarize_audio(audio, settings)
-        aligned = align_run(audio, media, transcript, diarization, settings)
+        diarization = diarize_audio(audio_path, settings)
+        aligned = align_captions(audio_path, media, transcript, diarization, settings, asr_options)
         elapsed = time.perf_counter() - started
         fixed_text = " ".join(c.text for c in aligned.fixed_cues)
         rows.append(("ASR after gap repair", f"{wer(truth, aligned.transcript.text):.2%}"))
@@ -82,8 +80,8 @@ def main() -> None:
 
         truth_track = CaptionTrack([CaptionCue(None, None, truth)])
         scorer = align.AcousticScorer(load_model(AsrOptions(model=args.model)), audio, aligned.transcript.language)
-        with_truth = align.fix_and_score(truth_track, aligned.transcript, scorer, align.EntityLexicon.from_texts([truth]))
-        false_fixes = [c for c in with_truth.corrections if c.status == "fixed"]
+        with_truth = align.fix_and_score(truth_track, aligned.transcript, scorer, align.EntityLexicon.from_texts([truth]), options=settings.fix)
+        false_fixes = [c for c in with_truth.corrections if c.status is CorrectionStatus.FIXED]
         identical = " ".join(c.text for c in with_truth.fixed_cues).split() == truth.split()
         rows.append(("false corrections with the truth as captions", f"{len(false_fixes)} ({'identical' if identical else 'CHANGED'})"))
         rows.append(("ASR + diarization + repair + fix time (s), 168 s audio", f"{elapsed:.1f}"))

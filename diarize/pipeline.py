@@ -16,20 +16,19 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 import threading
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
 from retranscribe.audio import SAMPLE_RATE
+from retranscribe.devices import check_device, resolve_device
+from retranscribe.errors import StageError, one_line
+from retranscribe.progress import Progress
 from retranscribe.transcript import SpeakerTurn
 
 EMBEDDED_PIPELINE = "embedded"
 
-Progress = Callable[[str, int, int], None]
-"""``progress(step, completed, total)`` with step one of segmentation, embeddings, clustering."""
 
-
-class DiarizationError(RuntimeError):
+class DiarizationError(StageError):
     """Diarization could not run; the caller goes on with speakers unknown."""
 
 
@@ -38,12 +37,15 @@ class DiarizeOptions:
     """Everything that steers diarization.
 
     ``pipeline`` is ``"embedded"`` (offline, default) or a pyannote hub pipeline name or local
-    pipeline folder; a hub pipeline needs ``hf_token`` (the value, read by the caller from an
+    pipeline folder; a hub pipeline needs a token: ``hf_token_env`` names the environment
+    variable it is read from, so that settings (run.json, Prefect's database) never hold it.
+    ``hf_token`` (the value itself) is for callers that have it in hand (read by the caller from an
     environment variable or file; it is never printed).
     """
 
     pipeline: str = EMBEDDED_PIPELINE
     hf_token: str | None = field(default=None, repr=False)
+    hf_token_env: str | None = None
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
@@ -77,25 +79,22 @@ class DiarizeOptions:
             raise ValueError(f"min_speakers ({self.min_speakers}) exceeds max_speakers ({self.max_speakers})")
         if not 0.0 < self.clustering_threshold < 2.0:
             raise ValueError(f"clustering_threshold must lie in (0, 2), not {self.clustering_threshold}")
-        if self.device not in {"cpu", "cuda", "auto"}:
-            raise ValueError(f"device must be cpu, cuda or auto, not {self.device!r}")
+        check_device(self.device)
+
+    def token(self) -> str | None:
+        if self.hf_token:
+            return self.hf_token
+        return os.environ.get(self.hf_token_env) if self.hf_token_env else None
 
     @property
     def embedded(self) -> bool:
         return self.pipeline in {EMBEDDED_PIPELINE, "", None}
 
 
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
 def _device(name: str):
     import torch
 
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    return torch.device(name)
+    return torch.device(resolve_device(name))
 
 
 def _embedded_pipeline(options: DiarizeOptions):
@@ -148,7 +147,7 @@ def _hub_pipeline(options: DiarizeOptions):
 
     name = options.pipeline
     local = Path(name).expanduser()
-    token_note = "" if options.hf_token else "; gated pyannote pipelines also need an HF token"
+    token_note = "" if options.token() else "; gated pyannote pipelines also need an HF token"
     if not local.exists() and hub_offline() and not isinstance(try_to_load_from_cache(name, "config.yaml"), str):
         # Checked here because pyannote would otherwise retry the hub for about a minute.
         raise DiarizationError(
@@ -160,7 +159,7 @@ def _hub_pipeline(options: DiarizeOptions):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            pipeline = Pipeline.from_pretrained(str(local) if local.exists() else name, token=options.hf_token)
+            pipeline = Pipeline.from_pretrained(str(local) if local.exists() else name, token=options.token())
     except Exception as error:  # hub errors come as many types: offline, 401, 404, gated repo
         raise DiarizationError(
             f"diarization pipeline {name!r} could not be loaded ({type(error).__name__}: the hub is "
@@ -188,7 +187,7 @@ def _cache_key(options: DiarizeOptions) -> tuple:
             options.min_duration_off,
             options.device,
         )
-    return (options.pipeline, options.hf_token, options.device)
+    return (options.pipeline, options.token(), options.device)
 
 
 def load_pipeline(options: DiarizeOptions = DiarizeOptions()):
@@ -203,7 +202,7 @@ def load_pipeline(options: DiarizeOptions = DiarizeOptions()):
             except DiarizationError:
                 raise
             except Exception as error:
-                raise DiarizationError(f"diarization pipeline could not be built: {_one_line(error)}") from error
+                raise DiarizationError(f"diarization pipeline could not be built: {one_line(error)}") from error
             _PIPELINES[key] = pipeline
     return pipeline
 
@@ -228,9 +227,7 @@ def _hook(progress: Progress | None):
 
     def hook(step_name, step_artifact, file=None, total=None, completed=None):
         if total is not None and completed is not None:
-            progress(step_name, int(completed), int(total))
-        else:
-            progress(step_name, 1, 1)
+            progress(float(completed), float(total))
 
     return hook
 
@@ -275,7 +272,7 @@ def diarize(audio: np.ndarray, options: DiarizeOptions = DiarizeOptions(), progr
     except DiarizationError:
         raise
     except Exception as error:
-        raise DiarizationError(f"diarization failed: {_one_line(error)}") from error
+        raise DiarizationError(f"diarization failed: {one_line(error)}") from error
     finally:
         torch.set_num_threads(previous_threads)
     annotation = getattr(output, "speaker_diarization", output)

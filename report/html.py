@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from report.summary import _fmt_time
-from retranscribe.outputs import RunOutputs
+from retranscribe.results import Correction, CorrectionStatus, RunRecord
 from retranscribe.transcript import CaptionCue, Speaker
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
@@ -51,7 +51,7 @@ def _speaker_label(speaker: Speaker) -> str:
     return " · ".join(parts) or speaker.id
 
 
-def timeline_svg(run: RunOutputs, width: int = 1000) -> str:
+def timeline_svg(run: RunRecord, width: int = 1000) -> str:
     """Who speaks when: one lane per speaker, turns coloured by speaker, labelled with role and name."""
     speakers = list(run.transcript.speakers)
     known = {s.id for s in speakers}
@@ -101,23 +101,21 @@ def _time_link(seconds: float) -> str:
     return f'<a class="t" href="#t={seconds:.2f}" data-t="{seconds:.2f}">{_fmt_time(seconds)}</a>'
 
 
-def _mark_cue(cue: CaptionCue, corrections: list[dict]) -> str:
+def _mark_cue(cue: CaptionCue, corrections: list[Correction]) -> str:
     """The cue's text with its corrections shown inline: ~~caption~~ → fixed, suspects marked."""
     text = _e(cue.text)
     for c in corrections:
-        if not (cue.start - 0.5 <= c["start"] <= cue.end + 0.5):
+        if not (cue.start - 0.5 <= c.start <= cue.end + 0.5):
             continue
-        note = _e(f"{c['reason']} (confidence {c['confidence']:.2f})")
-        if c["status"] == "fixed" and c["fixed"] and _e(c["fixed"]) in text:
-            text = text.replace(
-                _e(c["fixed"]), f'<del title="{note}">{_e(c["caption"])}</del> <ins title="{note}">{_e(c["fixed"])}</ins>', 1
-            )
-        elif c["status"] == "suspected" and c["caption"] and _e(c["caption"]) in text:
-            text = text.replace(_e(c["caption"]), f'<mark title="suspected: {note}">{_e(c["caption"])}</mark>', 1)
+        note = _e(f"{c.reason} (confidence {c.confidence:.2f})")
+        if c.status is CorrectionStatus.FIXED and c.fixed and _e(c.fixed) in text:
+            text = text.replace(_e(c.fixed), f'<del title="{note}">{_e(c.caption)}</del> <ins title="{note}">{_e(c.fixed)}</ins>', 1)
+        elif c.status is CorrectionStatus.SUSPECTED and c.caption and _e(c.caption) in text:
+            text = text.replace(_e(c.caption), f'<mark title="suspected: {note}">{_e(c.caption)}</mark>', 1)
     return text
 
 
-def render_report(run: RunOutputs, out_dir: str | Path) -> str:
+def render_report(run: RunRecord, out_dir: str | Path) -> str:
     out_dir = Path(out_dir)
     meta = run.metadata
     score = run.score
@@ -138,55 +136,55 @@ def render_report(run: RunOutputs, out_dir: str | Path) -> str:
     body.append(timeline_svg(run))
 
     body.append("<h2>Scores</h2><table><tr><th>measure</th><th class=num>value</th></tr>")
-    wer = score.get("caption_wer_vs_audio")
+    unheard = score.unheard if score is not None else []
     rows = [
-        ("caption WER vs audio (agreement with the new transcript)", "n/a" if wer is None else f"{wer:.1%}"),
-        ("caption words", score.get("caption_words", 0)),
-        ("corrections applied", sum(c["status"] == "fixed" for c in run.corrections)),
-        ("suspected errors (kept, listed for review)", sum(c["status"] == "suspected" for c in run.corrections)),
-        ("caption spans unheard even after re-decoding", len(score.get("unheard", []))),
+        ("caption WER vs audio (agreement with the new transcript)", "n/a (no captions)" if score is None else f"{score.wer:.1%}"),
+        ("caption words", 0 if score is None else score.caption_words),
+        ("corrections applied", run.fixed_count),
+        ("suspected errors (kept, listed for review)", run.suspected_count),
+        ("caption spans unheard even after re-decoding", len(unheard)),
     ]
     body += [f"<tr><td>{_e(k)}</td><td class=num>{_e(v)}</td></tr>" for k, v in rows]
     body.append("</table>")
-    for stage, message in score.get("failures", {}).items():
+    for stage, message in run.failures.items():
         body.append(f'<p class="fail">{_e(stage)} failed: {_e(message)}</p>')
 
     if run.transcript.speakers:
         body.append("<table><tr><th>speaker</th><th>role</th><th>name</th><th class=num>caption WER</th><th class=num>words heard</th></tr>")
         for speaker in run.transcript.speakers:
-            stats = score.get("per_speaker", {}).get(speaker.id, {})
-            wer_text = "" if "wer" not in stats else f"{stats['wer']:.1%}"
+            stats = score.per_speaker.get(speaker.id) if score is not None else None
+            wer_text = "" if stats is None else f"{stats.wer:.1%}"
+            heard = "" if stats is None else stats.asr_words
             body.append(
                 f'<tr><td><span style="color:{colors[speaker.id]}">■</span> {_e(speaker.id)}</td><td>{_e(speaker.role.value)}</td>'
-                f"<td>{_e(speaker.name or '')}</td><td class=num>{wer_text}</td><td class=num>{_e(stats.get('asr_words', ''))}</td></tr>"
+                f"<td>{_e(speaker.name or '')}</td><td class=num>{wer_text}</td><td class=num>{_e(heard)}</td></tr>"
             )
         body.append("</table>")
 
     body.append("<h2>Corrections</h2>")
     if run.corrections:
         body.append('<table id="corrections"><tr><th>time</th><th>speaker</th><th>caption → fixed</th><th>status</th><th class=num>confidence</th><th>reason</th></tr>')
-        for c in sorted(run.corrections, key=lambda c: c["start"]):
-            who = speakers.get(c["speaker"])
-            change = f'<del>{_e(c["caption"])}</del> → <ins>{_e(c["fixed"])}</ins>'
+        for c in sorted(run.corrections, key=lambda c: c.start):
+            who = speakers.get(c.speaker)
+            change = f"<del>{_e(c.caption)}</del> → <ins>{_e(c.fixed)}</ins>"
             body.append(
-                f'<tr class="correction {c["status"]}"><td>{_time_link(c["start"])}</td><td>{_e(who.label if who else c["speaker"] or "")}</td>'
-                f'<td>{change}</td><td>{_e(c["status"])}</td><td class=num>{c["confidence"]:.2f}</td><td>{_e(c["reason"])}</td></tr>'
+                f'<tr class="correction {c.status.value}"><td>{_time_link(c.start)}</td><td>{_e(who.label if who else c.speaker or "")}</td>'
+                f"<td>{change}</td><td>{_e(c.status.value)}</td><td class=num>{c.confidence:.2f}</td><td>{_e(c.reason)}</td></tr>"
             )
         body.append("</table>")
     else:
         body.append("<p>No corrections.</p>")
 
-    unheard = score.get("unheard", [])
     if unheard:
         body.append("<h2>Caption text the audio did not confirm</h2>")
         for gap in unheard:
-            body.append(f'<p class="unheard">{_time_link(gap["start"])} {_e(gap["caption"])}</p>')
+            body.append(f'<p class="unheard">{_time_link(gap.start)} {_e(" ".join(gap.caption_words))}</p>')
 
     body.append("<h2>Fixed captions</h2>")
     for cue in run.fixed_cues:
         who = speakers.get(cue.speaker)
         label = who.label if who else (cue.speaker or "")
-        in_gap = any(g["start"] <= cue.start <= g["end"] for g in unheard)
+        in_gap = any(g.start <= cue.start <= g.end for g in unheard)
         body.append(
             f'<p class="cue{" unheard" if in_gap else ""}">{_time_link(cue.start)} '
             f'<span class="who" style="color:{colors.get(cue.speaker, "#555")}">{_e(label)}</span> {_mark_cue(cue, run.corrections)}</p>'

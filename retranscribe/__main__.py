@@ -1,3 +1,6 @@
-from retranscribe.cli import app
+"""``python -m retranscribe``: the same command as the ``retranscribe`` script. The one place
+the ground reaches up (to the CLI), allowed by name in the layer contract (pyproject.toml)."""
 
-app(prog_name="retranscribe")
+from flows.cli import main
+
+main()

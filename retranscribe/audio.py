@@ -6,10 +6,12 @@ from pathlib import Path
 
 import numpy as np
 
+from retranscribe.errors import InputError
+
 SAMPLE_RATE = 16_000
 
 
-class AudioError(ValueError):
+class AudioError(InputError):
     """The input is not audio that can be decoded."""
 
 

@@ -19,11 +19,13 @@ from pathlib import Path
 
 import platformdirs
 
+from retranscribe.errors import InputError, one_line
 from retranscribe.files import atomic_write_text
 
 
-class ModelError(RuntimeError):
-    """A model cannot be had: not embedded, not cached, and the hub cannot be reached."""
+class ModelError(InputError):
+    """A model cannot be had: not embedded, not cached, and the hub cannot be reached. An input
+    error: the model was named by the user, and asking again fails the same way."""
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ def resolve_whisper(name: str) -> str:
 
 def _not_available(name: str, kind: str, error: Exception) -> str:
     embedded = ", ".join(m.name for m in EMBEDDED_MODELS if m.kind == kind)
-    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    first_line = one_line(error, limit=100)
     return (
         f"{kind} model {name!r} is not embedded and could not be fetched from the model hub "
         f"({first_line}). Use an embedded model ({embedded}), a local model folder, or go online "

@@ -8,32 +8,14 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from retranscribe.files import atomic_write_text
-from retranscribe.transcript import CaptionCue, SpeakerTurn, Transcript, VideoMetadata
+from retranscribe.results import RunRecord
 from retranscribe.writers import render_rttm, render_srt, render_text, render_vtt
 
 MANIFEST = "run.json"
-
-
-@dataclass
-class RunOutputs:
-    """Everything a finished run knows, as the writers and the report need it."""
-
-    metadata: VideoMetadata
-    transcript: Transcript
-    fixed_cues: list[CaptionCue]
-    corrections: list[dict[str, Any]]
-    score: dict[str, Any]
-    turns: list[SpeakerTurn] = field(default_factory=list)
-    settings: dict[str, Any] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    audio_file: str | None = None
-    # Stages whose result came from Prefect's cache (a re-run resuming after a crash).
-    cached_stages: list[str] = field(default_factory=list)
 
 
 def _json(data: Any) -> str:
@@ -44,7 +26,13 @@ def is_complete(folder: str | Path) -> bool:
     return (Path(folder) / MANIFEST).is_file()
 
 
-def write_outputs(folder: str | Path, run: RunOutputs, extra_files: Sequence[tuple[str, str]] = ()) -> dict[str, Path]:
+def score_json(run: RunRecord) -> dict[str, Any]:
+    """score.json: the caption score, and every stage that failed or was skipped."""
+    score = run.score.to_dict() if run.score is not None else {"caption_wer_vs_audio": None, "captions": "none"}
+    return {**score, "failures": dict(run.failures)}
+
+
+def write_outputs(folder: str | Path, run: RunRecord, extra_files: Sequence[tuple[str, str]] = ()) -> dict[str, Path]:
     """Write every output of a run into ``folder`` and return name -> path."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -55,8 +43,8 @@ def write_outputs(folder: str | Path, run: RunOutputs, extra_files: Sequence[tup
         "captions.fixed.vtt": render_vtt(run.fixed_cues, speakers),
         "captions.fixed.srt": render_srt(run.fixed_cues, speakers),
         "captions.fixed.txt": render_text(run.fixed_cues),
-        "corrections.json": _json(run.corrections),
-        "score.json": _json(run.score),
+        "corrections.json": _json([c.to_dict() for c in run.corrections]),
+        "score.json": _json(score_json(run)),
         "diarization.rttm": render_rttm(run.turns, uri=run.metadata.id),
         **dict(extra_files),
     }
@@ -67,6 +55,7 @@ def write_outputs(folder: str | Path, run: RunOutputs, extra_files: Sequence[tup
         "settings": run.settings,
         "timings_seconds": {k: round(v, 2) for k, v in run.timings.items()},
         "cached_stages": run.cached_stages,
+        "failures": run.failures,
         "audio_file": run.audio_file,
         "files": sorted(written),
     }

@@ -8,7 +8,9 @@ import sys
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-Update = Callable[[float, float], None]
+Progress = Callable[[float, float], None]
+"""The one progress callback shape of every stage: ``progress(done, total)`` in the stage's own
+unit (seconds of audio, bytes, steps)."""
 
 
 def enabled() -> bool:
@@ -19,7 +21,7 @@ def enabled() -> bool:
 
 
 @contextmanager
-def progress_bar(description: str, unit: str = "s") -> Iterator[Update]:
+def progress_bar(description: str, unit: str = "s") -> Iterator[Progress]:
     """Yields ``update(done, total)``; ``unit`` "s" shows audio seconds, "B" bytes."""
     if not enabled():
         yield lambda done, total: None

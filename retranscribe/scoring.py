@@ -1,4 +1,4 @@
-"""``retranscribe score``: captions against a reference transcript a person trusts.
+"""Captions against a reference transcript a person trusts (``retranscribe score``).
 
 WER uses the same normaliser as everything else (retranscribe.wer); cpWER (meeteval's
 concatenated minimum-permutation WER) is added when both sides say who speaks.
@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from retranscribe.errors import InputError
+from retranscribe.results import Correction, CorrectionStatus
+from retranscribe.transcript import CaptionTrack
 from retranscribe.wer import normalize, word_errors
 
 
@@ -16,10 +19,18 @@ def read_reference(path: str | Path) -> tuple[str, dict[str, str]]:
     """Reference text, and text per speaker when the reference has speakers: reference.json
     style ({"turns": [{"speaker", "text"}]}), NIST STM, or plain text (no speakers)."""
     path = Path(path)
-    raw = path.read_text(encoding="utf-8")
+    if not path.is_file():
+        raise InputError(f"{path}: no such reference file")
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: the reference is not UTF-8 text") from None
     turns: list[tuple[str, str]] = []  # (speaker, text) in spoken order
     if path.suffix == ".json":
-        data = json.loads(raw)
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{path}: not valid JSON ({error.msg}, line {error.lineno})") from None
         entries = data.get("turns", data.get("segments", [])) if isinstance(data, dict) else data
         turns = [(str(t.get("speaker")), t.get("text", "")) for t in entries]
     elif path.suffix == ".stm":
@@ -33,13 +44,10 @@ def read_reference(path: str | Path) -> tuple[str, dict[str, str]]:
     return " ".join(text for _, text in turns), {s: " ".join(parts) for s, parts in per_speaker.items()}
 
 
-def score_against_reference(captions_path: str | Path, reference_path: str | Path) -> dict[str, float | int]:
-    from source import read_captions
-
-    track = read_captions(captions_path)
+def score_against_reference(track: CaptionTrack, reference_path: str | Path) -> dict[str, float | int]:
     reference, reference_by_speaker = read_reference(reference_path)
     if not normalize(reference).split():
-        raise ValueError(f"{reference_path}: the reference has no words")
+        raise InputError(f"{reference_path}: the reference has no words")
     errors = word_errors(reference, track.text)
     result: dict[str, float | int] = {
         "WER": errors.wer,
@@ -64,13 +72,13 @@ def score_against_reference(captions_path: str | Path, reference_path: str | Pat
     return result
 
 
-def known_error_outcomes(errors: list[dict], fixed_text: str, corrections: list[dict]) -> list[str]:
+def known_error_outcomes(errors: list[dict], fixed_text: str, corrections: list[Correction]) -> list[str]:
     """For each known caption error ``{"caption": ..., "truth": ...}`` (phrases with some
     context), whether the fixed captions ``fixed`` it (the truth phrase is there and the caption
     phrase is gone), list it as ``suspected`` (a suspected correction covers its wrong words),
     or ``missed`` it. Phrases are compared as whole normalised words."""
     fixed = f" {normalize(fixed_text)} "
-    suspected = [f" {normalize(c['caption'])} " for c in corrections if c.get("status") == "suspected"]
+    suspected = [f" {normalize(c.caption)} " for c in corrections if c.status is CorrectionStatus.SUSPECTED]
     outcomes = []
     for error in errors:
         truth, caption = normalize(error["truth"]), normalize(error["caption"])

@@ -6,7 +6,8 @@ returns the playlist's entry URLs to fetch one by one."""
 
 from source.captions import detect_format, read_captions
 from source.errors import CaptionFormatError, SourceError
-from source.fetch import COMPLETE_MARKER, SourceMedia, convert_to_wav, expand, fetch, load_info_json
+from source.options import SourceOptions
+from source.fetch import COMPLETE_MARKER, SourceMedia, check_input, convert_to_wav, expand, fetch, load_info_json
 from source.textpage import read_text_page
 
 __all__ = [
@@ -14,6 +15,8 @@ __all__ = [
     "CaptionFormatError",
     "SourceError",
     "SourceMedia",
+    "SourceOptions",
+    "check_input",
     "convert_to_wav",
     "detect_format",
     "expand",

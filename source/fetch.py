@@ -25,6 +25,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -117,6 +118,33 @@ def fetch(
             media.metadata.title = media.metadata.title or page.title
             media.metadata.description = media.metadata.description or page.description
     return media
+
+
+def check_input(
+    url_or_path: str | Path,
+    *,
+    captions: str | Path | None = None,
+    info: str | Path | None = None,
+    caption_language: str = "en",
+    allow_file_urls: bool = False,
+) -> None:
+    """Refuse bad input in well under a second, before anything heavy starts: a malformed or
+    refused URL, a missing, empty or non-media local file (FFmpeg's prober looks for an audio
+    stream), an unreadable caption file or info JSON. Raises ``SourceError`` (one line).
+    A URL's reachability is not checked here: that is the download's business."""
+    source = str(url_or_path)
+    if _URL.match(source):
+        _check_url(source, allow_file_urls)
+        parsed = urllib.parse.urlparse(source)
+        if parsed.scheme.lower() in {"http", "https"} and not parsed.hostname:
+            raise SourceError(f"{source}: not a valid URL (no host)")
+    else:
+        path = _check_local_path(Path(source).expanduser())
+        _probe_audio(path)
+    if captions is not None:
+        _read_caption_input(Path(captions), caption_language)
+    if info is not None:
+        load_info_json(info)
 
 
 def expand(url: str, *, allow_file_urls: bool = False) -> list[str]:
@@ -414,7 +442,7 @@ def _ensure_16k_mono(wav: Path) -> None:
 # --- local files ----------------------------------------------------------------------------
 
 
-def _fetch_local(path: Path, out_dir: Path, caption_language: str, info: str | Path | None) -> SourceMedia:
+def _check_local_path(path: Path) -> Path:
     if not path.exists():
         raise SourceError(f"{path}: no such file (a URL needs its scheme, e.g. https://)")
     if path.is_dir():
@@ -422,7 +450,27 @@ def _fetch_local(path: Path, out_dir: Path, caption_language: str, info: str | P
     name = path.name.lower()
     if name.endswith(".info.json") or path.suffix.lower() in CAPTION_EXTENSIONS:
         raise SourceError(f"{path}: is a caption or metadata file, not audio or video; pass it as captions= or info=")
-    path = path.resolve()
+    if path.stat().st_size == 0:
+        raise SourceError(f"{path}: not a readable audio or video file (it is empty)")
+    return path.resolve()
+
+
+def _probe_audio(path: Path) -> None:
+    """FFmpeg's prober reads the container's header only (milliseconds, whatever the length)."""
+    ffprobe = shutil.which("ffprobe")
+    if ffprobe is None:
+        return  # the conversion will tell
+    command = [ffprobe, "-v", "error", "-select_streams", "a", "-show_entries", "stream=codec_type", "-of", "csv=p=0", f"file:{path}"]
+    result = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=60)
+    if "audio" in result.stdout:
+        return
+    detail = one_line(result.stderr.strip().splitlines()[-1]) if result.stderr.strip() else "it has no audio stream"
+    detail = detail.replace(f"file:{path}", "input").replace(str(path), "input")
+    raise SourceError(f"{path}: not a readable audio or video file ({detail})")
+
+
+def _fetch_local(path: Path, out_dir: Path, caption_language: str, info: str | Path | None) -> SourceMedia:
+    path = _check_local_path(path)
     sidecar_info = path.with_name(f"{path.stem}.info.json")
     metadata = load_info_json(info) if info is not None else load_info_json(sidecar_info) if sidecar_info.is_file() else None
     video_id = metadata.id if metadata is not None else safe_name(path.stem)

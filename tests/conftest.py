@@ -40,15 +40,29 @@ def prefect_home(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def cli(prefect_home):
-    """Run the real `retranscribe` command in a subprocess (Prefect's ephemeral mode)."""
+def stage_cache(tmp_path_factory) -> Path:
+    """One stage cache for the session's CLI runs: a run's stages are computed once per session
+    (never taken from the machine's own cache), and a test that runs them again resumes."""
+    return tmp_path_factory.mktemp("stage-cache")
+
+
+@pytest.fixture(scope="session")
+def cli(prefect_home, stage_cache):
+    """Run the real `retranscribe` command in a subprocess, with no Prefect API configured (the
+    in-process run a user gets by default)."""
     import os
     import subprocess
     import sys
 
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 1200) -> subprocess.CompletedProcess:
         environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-        environment.update(PREFECT_HOME=str(prefect_home), RETRANSCRIBE_PROGRESS="0", HF_HUB_OFFLINE="1", COLUMNS="200")
+        environment.update(
+            PREFECT_HOME=str(prefect_home),
+            RETRANSCRIBE_STAGE_CACHE=str(stage_cache),
+            RETRANSCRIBE_PROGRESS="0",
+            HF_HUB_OFFLINE="1",
+            COLUMNS="200",
+        )
         environment.update(env or {})
         return subprocess.run(
             [sys.executable, "-m", "retranscribe", *args],

@@ -57,12 +57,12 @@ def test_per_speaker_scores_follow_who_said_each_word(plain_captions, reference_
     spoken = {}
     for turn in reference_turns:
         spoken[turn["speaker"]] = spoken.get(turn["speaker"], 0) + len(normalize(turn["text"]).split())
-    assert {k: v["asr_words"] for k, v in score.per_speaker.items()} == spoken
+    assert {k: v.asr_words for k, v in score.per_speaker.items()} == spoken
     # The captions' few errors are spread over the speakers: no speaker's words can score
     # far worse than the whole (a match run across a speaker change once gave 72%).
     assert score.wer < 0.05
-    assert all(v["wer"] < 0.1 for v in score.per_speaker.values()), score.per_speaker
-    assert sum(s["asr_words"] for s in score.per_segment) == sum(spoken.values())
+    assert all(v.wer < 0.1 for v in score.per_speaker.values()), score.per_speaker
+    assert sum(s.asr_words for s in score.per_segment) == sum(spoken.values())
 
 
 def test_untimed_captions_get_monotone_times_inside_their_turns(plain_captions, reference_turns):

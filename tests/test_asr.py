@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from asr import AsrOptions, entity_hints, load_model, resolve_device, transcribe, transcribe_windows
+from asr import AsrOptions, entity_hints, load_model, transcribe, transcribe_windows
+from retranscribe.devices import resolve_device
 from retranscribe.audio import SAMPLE_RATE, AudioError, load_audio
 from retranscribe.scoring import read_reference
 from retranscribe.transcript import VideoMetadata

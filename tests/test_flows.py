@@ -4,27 +4,55 @@ stage's code is never answered with a result the old code computed."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import soundfile as sf
 
-from flows.video import code_fingerprint
+from flows.sequence import STAGE_PACKAGES, code_digest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("retranscribe", "source", "asr", "diarize", "align", "report", "flows")
 
 
-def test_code_fingerprint_follows_the_stage_code(tmp_path, monkeypatch):
-    package = tmp_path / "stage_under_test"
-    package.mkdir()
-    (package / "__init__.py").write_text("from stage_under_test.work import run\n")
-    (package / "work.py").write_text("def run():\n    return 1\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    before = code_fingerprint("stage_under_test")
-    assert before == code_fingerprint("stage_under_test")
-    (package / "work.py").write_text("def run():\n    return 2\n")
-    code_fingerprint.cache_clear()
-    assert code_fingerprint("stage_under_test") != before
-    assert code_fingerprint("retranscribe", "asr") != code_fingerprint("retranscribe", "align")
-    sys.modules.pop("stage_under_test", None)
+def stage_digests(tree: Path) -> dict[str, str]:
+    """Each cached stage's code digest, computed by a fresh interpreter over ``tree``."""
+    code = (
+        "import json\n"
+        "from flows.sequence import STAGE_PACKAGES, code_digest\n"
+        "print(json.dumps({stage: code_digest(*packages) for stage, packages in STAGE_PACKAGES.items()}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def test_stage_caches_follow_only_their_own_code(tmp_path):
+    tree = tmp_path / "tree"
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tree / package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = stage_digests(tree)
+    assert before == stage_digests(tree)
+    assert before == {stage: code_digest(*packages) for stage, packages in STAGE_PACKAGES.items()}
+
+    # The report and the CLI are not part of any stage: transcriptions and diarizations stay valid.
+    for changed in ("report/summary.py", "flows/cli.py"):
+        (tree / changed).write_text((tree / changed).read_text() + "\n# a change\n")
+    assert stage_digests(tree) == before
+
+    # A change in asr/ invalidates the ASR (and align, which re-decodes with it), not diarization.
+    (tree / "asr/hints.py").write_text((tree / "asr/hints.py").read_text() + "\n# a change\n")
+    after = stage_digests(tree)
+    assert after["transcribe"] != before["transcribe"] and after["align"] != before["align"]
+    assert after["diarize"] == before["diarize"]
+
+    # The ground is under every stage.
+    (tree / "retranscribe/transcript.py").write_text((tree / "retranscribe/transcript.py").read_text() + "\n# a change\n")
+    assert all(stage_digests(tree)[stage] != after[stage] for stage in STAGE_PACKAGES)
 
 
 @pytest.mark.slow
@@ -65,11 +93,20 @@ def test_batch_finishes_the_good_videos_and_reports_the_bad_one(cli, samples, tm
     manifest.write_text(f"source,captions,info\n{good}\n{not_media}\n{good}\n")
     out = tmp_path / "batch"
 
-    result = cli("batch", str(manifest), "--out", str(out), "--model", "tiny.en")
+    # Piped (not a terminal), narrow and without colour, as in a log file: nothing may be cut.
+    result = cli("batch", str(manifest), "--out", str(out), "--model", "tiny.en", env={"COLUMNS": "40", "NO_COLOR": "1"})
 
     assert result.returncode == 1, result.stderr[-3000:]
     assert "2 of 3 completed" in result.stdout
-    assert "not-media.wav" in result.stdout and "not a readable audio or video file" in result.stdout
+    failed = [line for line in result.stdout.splitlines() if "not-media.wav" in line]
+    assert len(failed) == 1 and str(not_media) in failed[0], result.stdout
+    assert "not a readable audio or video file" in failed[0] and "…" not in result.stdout
+
+    scripted = cli("batch", str(manifest), "--out", str(out), "--model", "tiny.en", "--json")
+    summary = json.loads(scripted.stdout)
+    assert summary["completed"] == 2 and summary["results"][1]["status"] == "failed"
+    assert "not a readable audio or video file" in summary["results"][1]["error"]
+    assert all(r["cached_stages"] == ["transcribe", "diarize", "align"] for r in summary["results"] if r["status"] == "completed")
     finished = sorted(folder.name for folder in out.iterdir() if (folder / "run.json").is_file())
     assert finished == ["001-broadcast", "003-broadcast"]
     for name in finished:

@@ -51,7 +51,7 @@ def test_video_deployment_runs_on_a_worker(server, tmp_path, samples):
                 "--param", f"captions={samples / 'captions.en.vtt'}",
                 "--param", f"info={samples / 'info.json'}",
                 "--param", f"out_dir={out}",
-                "--param", "model=tiny.en",
+                "--param", 'settings={"asr": {"model": "tiny.en"}}',
             ],
             env,
             timeout=960,
@@ -78,7 +78,8 @@ def test_batch_fans_out_over_two_workers(server, tmp_path, samples):
             code = (
                 "import json\n"
                 "from flows.batch import retranscribe_batch\n"
-                f"s = retranscribe_batch(manifest={str(manifest)!r}, out_dir={str(tmp_path / 'batch')!r}, model='tiny.en', fan_out=True)\n"
+                "from flows.settings import RunSettings\n"
+                f"s = retranscribe_batch(manifest={str(manifest)!r}, out_dir={str(tmp_path / 'batch')!r}, settings=RunSettings.from_dict({{'asr': {{'model': 'tiny.en'}}}}), fan_out=True)\n"
                 "print(json.dumps(s, default=str))\n"
             )
             out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=1500)

@@ -65,7 +65,7 @@ def test_unknown_model_offline_names_what_to_do(monkeypatch):
 def test_models_command_verifies_hashes():
     from typer.testing import CliRunner
 
-    from retranscribe.cli import app
+    from flows.cli import app
 
     result = CliRunner().invoke(app, ["models"])
     assert result.exit_code == 0, result.output

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from retranscribe.results import Correction, CorrectionStatus
 from retranscribe.scoring import known_error_outcomes
 from retranscribe.wer import wer
 
@@ -65,7 +66,7 @@ def test_fixed_captions_beat_both_inputs(run_dir, samples):
 def test_every_known_caption_error_is_fixed_or_suspected(run_dir, samples):
     script = json.loads((samples / "broadcast_script.json").read_text())
     fixed_text = (run_dir / "captions.fixed.txt").read_text()
-    corrections = json.loads((run_dir / "corrections.json").read_text())
+    corrections = [Correction.from_dict(c) for c in json.loads((run_dir / "corrections.json").read_text())]
     outcomes = known_error_outcomes(script["caption_errors"], fixed_text, corrections)
     missed = [error for error, outcome in zip(script["caption_errors"], outcomes) if outcome == "missed"]
     # "weapon support" is heard as "weapon" by the ASR too: no evidence, so it may stay.
@@ -105,7 +106,7 @@ def test_truth_given_as_captions_stays_identical(run_dir, samples):
     scorer = align.AcousticScorer(load_model(AsrOptions()), load_audio(samples / "broadcast.wav"), "en")
     lexicon = align.EntityLexicon.from_texts([truth])
     result = align.fix_and_score(track, transcript, scorer, lexicon)
-    assert [c for c in result.corrections if c.status == "fixed"] == []
+    assert [c for c in result.corrections if c.status is CorrectionStatus.FIXED] == []
     assert " ".join(c.text for c in result.fixed_cues).split() == truth.split()
 
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from report.html import render_report
 from report.summary import summary_markdown
-from retranscribe.outputs import RunOutputs
+from retranscribe.results import RunRecord
 from retranscribe.transcript import SpeakerTurn, VideoMetadata
 
 
 def test_a_run_without_captions_says_so(reference_transcript, reference_turns, tmp_path):
-    run = RunOutputs(
+    run = RunRecord(
         metadata=VideoMetadata(id="seed", title="A video without captions"),
         transcript=reference_transcript,
-        fixed_cues=[],
-        corrections=[],
-        score={"failures": {}, "captions": "none"},
+        score=None,
         turns=[SpeakerTurn(t["start"], t["end"], t["speaker"]) for t in reference_turns],
     )
     summary = summary_markdown(run)

@@ -1,0 +1,112 @@
+"""Batch manifests: the list of videos a batch runs, and the summary it reports. Plain
+functions (no Prefect), shared by the batch flow and the CLI's run without a Prefect API."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any, Callable
+
+from flows.sequence import VideoJob
+from retranscribe.errors import InputError, one_line
+from retranscribe.files import safe_name
+
+
+class ManifestError(InputError):
+    """The manifest cannot be read."""
+
+
+def read_manifest(manifest: str, allow_file_urls: bool = False) -> list[tuple[str, str | None, str | None]]:
+    """Entries ``(source, captions, info)`` of a manifest: a text file of URLs or paths (one a
+    line, ``#`` comments), a CSV with columns ``source[,captions,info]``, or a playlist URL
+    expanded by yt-dlp."""
+    if "://" in manifest and not Path(manifest).exists():
+        from source import expand
+
+        return [(url, None, None) for url in expand(manifest, allow_file_urls=allow_file_urls)]
+    path = Path(manifest)
+    if not path.is_file():
+        raise ManifestError(f"{manifest}: no such manifest file")
+    try:
+        text = path.read_text(encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ManifestError(f"{manifest}: the manifest is not UTF-8 text") from None
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise ManifestError(f"{manifest}: the manifest lists no videos")
+    base = path.resolve().parent
+    entries = []
+    for row in csv.reader(io.StringIO("\n".join(lines))):
+        if row and row[0].strip().lower() == "source":
+            continue  # header
+        cells = [c.strip() or None for c in row] + [None, None]
+        source, captions, info = (_resolve(cell, base) for cell in cells[:3])
+        if source is None:
+            raise ManifestError(f"{manifest}: a row has no source: {','.join(row)!r}")
+        entries.append((source, captions, info))
+    return entries
+
+
+def _resolve(cell: str | None, base: Path) -> str | None:
+    """Relative paths in a manifest are relative to the manifest, not to the current folder."""
+    if cell is None or "://" in cell or Path(cell).is_absolute():
+        return cell
+    return str(base / cell)
+
+
+def batch_jobs(manifest: str, out_dir: str, allow_file_urls: bool = False) -> list[VideoJob]:
+    """One job per entry, each with its own numbered output folder under ``out_dir``."""
+    jobs = []
+    for index, (source, captions, info) in enumerate(read_manifest(manifest, allow_file_urls)):
+        stem = Path(source.rstrip("/")).stem if "://" not in source else source.rstrip("/").rsplit("/", 1)[-1]
+        folder = str(Path(out_dir) / f"{index + 1:03d}-{safe_name(stem)}")
+        jobs.append(VideoJob(source, folder, captions, info))
+    return jobs
+
+
+def completed(job: VideoJob, headline: dict[str, Any]) -> dict[str, Any]:
+    return {**headline, "source": job.source, "status": "completed", "out_dir": job.out_dir}
+
+
+def failed(job: VideoJob, message: str | None) -> dict[str, Any]:
+    return {"source": job.source, "status": "failed", "out_dir": job.out_dir, "error": one_line(message or "failed")}
+
+
+def run_jobs(jobs: list[VideoJob], run_one: Callable[[VideoJob], dict[str, Any]]) -> dict[str, Any]:
+    """Run every job; one job's input or stage error is recorded and the rest go on."""
+    results = []
+    for job in jobs:
+        try:
+            results.append(completed(job, run_one(job)))
+        except Exception as error:
+            results.append(failed(job, str(error) or type(error).__name__))
+    return batch_summary(results)
+
+
+def batch_summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "videos": len(results),
+        "completed": sum(r["status"] == "completed" for r in results),
+        "failed": sum(r["status"] != "completed" for r in results),
+        "results": results,
+    }
+
+
+def batch_markdown(summary: dict[str, Any]) -> str:
+    lines = [
+        f"# retranscribe batch: {summary['completed']} of {summary['videos']} completed",
+        "",
+        "| video | status | caption WER vs audio | corrections | output / error |",
+        "|---|---|---|---|---|",
+    ]
+    for r in summary["results"]:
+        wer = r.get("caption_wer_vs_audio")
+        detail = r["out_dir"] if r["status"] == "completed" else r.get("error", "")
+        lines.append(
+            f"| {r['source']} | {r['status']} | {'' if wer is None else f'{wer:.1%}'} | {r.get('corrections', '')} | {detail} |".replace("\n", " ")
+        )
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["ManifestError", "batch_jobs", "batch_markdown", "batch_summary", "completed", "failed", "read_manifest", "run_jobs"]
