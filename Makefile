@@ -2,7 +2,12 @@
 UV ?= uv
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: setup demo test bench
+# Instruction-set paths `make test-isa` repeats the model-dependent tests under (issue 15):
+# CTranslate2's int8 matrix products run through Intel MKL, whose kernels differ with the CPU.
+# Each entry is MKL_ENABLE_INSTRUCTIONS:CT2_FORCE_CPU_ISA.
+ISA_PATHS ?= AVX2:AVX2 SSE4_2:GENERIC
+
+.PHONY: setup demo test test-isa bench
 setup:
 	@./scripts/setup.sh
 
@@ -12,6 +17,14 @@ demo: setup
 test:
 	@./scripts/setup.sh --test
 	$(UV) run --frozen pytest
+
+test-isa:
+	@./scripts/setup.sh --test
+	@for path in $(ISA_PATHS); do \
+	  mkl=$${path%%:*}; ct2=$${path##*:}; \
+	  echo "== model-dependent tests with MKL_ENABLE_INSTRUCTIONS=$$mkl CT2_FORCE_CPU_ISA=$$ct2"; \
+	  MKL_ENABLE_INSTRUCTIONS=$$mkl CT2_FORCE_CPU_ISA=$$ct2 $(UV) run --frozen pytest -m isa || exit 1; \
+	done
 
 bench: setup
 	$(UV) run --frozen python benchmarks/run_all.py

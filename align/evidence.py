@@ -20,7 +20,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from align.alignment import normalize_token
-from retranscribe.audio import SAMPLE_RATE
+from retranscribe.audio import Audio, read_span
 from retranscribe.entities import extract_entities
 
 # Padding around a scored window: Whisper needs a little audio past the last word to place it.
@@ -34,7 +34,7 @@ MAX_DECODER_POSITIONS = 448
 class AcousticScorer:
     """Log-likelihood of a text over a stretch of audio under a loaded faster-whisper model."""
 
-    def __init__(self, model, audio: np.ndarray, language: str | None = "en"):
+    def __init__(self, model, audio: Audio, language: str | None = "en"):
         from faster_whisper.tokenizer import Tokenizer
 
         self.model = model
@@ -54,7 +54,7 @@ class AcousticScorer:
 
         key = round(start, 2)
         if key not in self._encoded:
-            chunk = self.audio[max(0, int(start * SAMPLE_RATE)) : int((start + 30.0) * SAMPLE_RATE)]
+            chunk = read_span(self.audio, max(0.0, start), start + 30.0)
             features = self.model.feature_extractor(chunk)[..., :-1]
             num_frames = min(features.shape[-1], 3000)
             self._encoded = {key: (self.model.encode(pad_or_trim(features)), num_frames)}

@@ -18,14 +18,12 @@ import os
 import pickle
 import time
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
-
 from flows.settings import RunSettings
-from retranscribe.audio import load_audio
+from retranscribe.audio import Audio, open_audio, read_span
 from retranscribe.errors import InputError, describe
 from retranscribe.files import atomic_write_bytes
 from retranscribe.models import cache_root, sha256_file
@@ -77,12 +75,6 @@ def stage_key(stage: str, *parts: Any) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def fingerprint(path: str | Path) -> str:
-    """Identity of a file for the per-process audio cache: its path, size and mtime."""
-    stat = Path(path).stat()
-    return f"{Path(path).resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
 def audio_identity(path: str | Path) -> str:
     """Identity of the run's audio for stage cache keys: its content, so the same recording
     fetched into another output folder (a batch, a second run) reuses its stages. About 0.3 s
@@ -131,14 +123,10 @@ def run_plainly(name: str, function: Callable[..., Any], *args: Any) -> Any:
 # --- the stages, as plain functions over the shared dataclasses ---------------------------------
 
 
-@lru_cache(maxsize=1)
-def _load_cached(path: str, identity: str) -> np.ndarray:
-    return load_audio(path)
-
-
-def load_run_audio(path: str | Path) -> np.ndarray:
-    """The run's audio, decoded once per process however many stages ask for it."""
-    return _load_cached(str(path), fingerprint(path))
+def load_run_audio(path: str | Path) -> Audio:
+    """The run's audio: the source stage's 16 kHz mono WAV, read span by span from disk by the
+    stages that need it (nothing holds a long recording whole)."""
+    return open_audio(path)
 
 
 def fetch_media(job: VideoJob, settings: RunSettings, progress: Progress | None = None):
@@ -198,7 +186,8 @@ def diarize_audio(audio_path: str, settings: RunSettings, progress: Progress | N
     from diarize import diarize
 
     try:
-        return Diarization(turns=diarize(load_run_audio(audio_path), settings.diarize, progress=progress))
+        samples = read_span(load_run_audio(audio_path))
+        return Diarization(turns=diarize(samples, settings.diarize, progress=progress))
     except Exception as error:  # an optional stage must not take the run down with it
         return Diarization(error=describe(error) if not isinstance(error, InputError) else str(error))
 
@@ -355,7 +344,6 @@ __all__ = [
     "code_digest",
     "diarize_audio",
     "fetch_media",
-    "fingerprint",
     "load_run_audio",
     "pick_captions",
     "run_plainly",

@@ -14,6 +14,8 @@ from retranscribe.scoring import read_reference
 from retranscribe.transcript import VideoMetadata
 from retranscribe.wer import wer
 
+pytestmark = pytest.mark.isa
+
 TINY = AsrOptions(model="tiny.en")
 
 

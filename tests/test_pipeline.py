@@ -12,7 +12,7 @@ from retranscribe.results import Correction, CorrectionStatus
 from retranscribe.scoring import known_error_outcomes
 from retranscribe.wer import wer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.isa]
 
 OUTPUTS = {
     "transcript.json", "captions.fixed.vtt", "captions.fixed.srt", "captions.fixed.txt",
