@@ -32,6 +32,8 @@ def prefect_env(home: Path, api_url: str | None = None) -> dict[str, str]:
         RETRANSCRIBE_PROJECT_DIR=str(ROOT),
         RETRANSCRIBE_PROGRESS="0",
         HF_HUB_OFFLINE="1",
+        # The workers' stage results stay with this server's home, never the machine's cache.
+        RETRANSCRIBE_STAGE_CACHE=str(home / "stage-cache"),
     )
     if api_url:
         env["PREFECT_API_URL"] = api_url
