@@ -145,7 +145,8 @@ class _Transition(nn.Module):
 
 class _MeanStdPooling(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([x.mean(dim=-1), x.std(dim=-1, unbiased=True)], dim=-1)
+        # Positive axes: the ONNX export of (batch, channels, frames) loses the rank otherwise.
+        return torch.cat([x.mean(dim=2), x.std(dim=2, unbiased=True)], dim=1)
 
 
 class _Embedding(nn.Module):

@@ -25,6 +25,16 @@ class CAMPlusPlusEmbedding(Model):
     def __init__(self, network: CAMPlusPlus | None = None):
         super().__init__(sample_rate=16000, num_channels=1, task=None)
         self.network = network if network is not None else CAMPlusPlus()
+        # An onnxruntime.InferenceSession of the same network (diarize.onnx_campplus), used
+        # instead of torch while the model is on the CPU.
+        self.session = None
+
+    def _embed(self, feats: torch.Tensor) -> torch.Tensor:
+        """(frames, 80) -> (192,)"""
+        if self.session is not None and feats.device.type == "cpu":
+            output = self.session.run(None, {"feats": feats[None].contiguous().numpy()})[0]
+            return torch.from_numpy(output[0])
+        return self.network(feats[None])[0]
 
     @classmethod
     def from_checkpoint(cls, checkpoint: str | Path) -> CAMPlusPlusEmbedding:
@@ -66,5 +76,5 @@ class CAMPlusPlusEmbedding(Model):
                 if weights is None:
                     raise ValueError(f"{feats.shape[0]} fbank frames is too short for a CAM++ embedding")
                 continue
-            embeddings[index] = self.network(feats[None])[0]
+            embeddings[index] = self._embed(feats)
         return embeddings

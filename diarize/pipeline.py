@@ -55,20 +55,36 @@ class DiarizeOptions:
     clustering_threshold: float = 0.70
     linkage: str = "centroid"
     # Clusters with fewer (chunk, speaker) embeddings are folded into the nearest big one.
-    # pyannote 3.1 used 12 at step 0.1; at step 0.2 (10 s windows every 2 s) a voice needs
-    # ~14 s of speech to reach 12, so a shorter soundbite may need a smaller value.
-    min_cluster_size: int = 12
+    # pyannote 3.1 used 12 at step 0.1. The count a voice reaches scales with 1 / step: at step
+    # 0.5 (10 s windows every 5 s) 5 embeddings ask for about as much speech (~15-20 s) as 12
+    # did at step 0.2. 2, 5 and 12 gave the same DER on both recordings.
+    min_cluster_size: int = 5
     # pyannote's default 0.0: short pauses inside a turn are kept as non-speech.
     min_duration_off: float = 0.0
     # Step between 10 s segmentation windows, as a fraction of the window. pyannote's 0.1 embeds
-    # every second of speech ~10 times; 0.2 halved the time (RTF 0.38 -> 0.16 on 2 cores, CAM++
-    # dominates) for DER 3.1 -> 3.4 % on the seed and 5.6 -> 7.1 % on pyannote's sample.wav.
-    segmentation_step: float = 0.2
+    # every second of speech ~10 times and CAM++ dominates the cost, which is proportional to
+    # 1 / step. Measured on both recordings (2 cores, DER seed / sample.wav): 0.1: 3.10 / 5.56 %,
+    # 0.2: 3.34 / 7.09 %, 0.3: 3.19 / 7.17 %, 0.4: 2.96 / 6.66 %, 0.5: 3.10 / 6.63 %; 0.5 still
+    # sees every frame in two windows (so segmentation is aggregated, not stitched edge to edge)
+    # and costs 2.5x less than 0.2.
+    segmentation_step: float = 0.5
     embedding_batch_size: int = 32
+    # 10 s windows per segmentation forward pass. SincNet's first layers on 32 windows hold
+    # ~350 MiB at once; 8 held ~100 MiB and ran faster on 1 thread (4.1 vs 6.3 s for 336 s).
+    segmentation_batch_size: int = 8
+    # CAM++ on the CPU: "onnxruntime" (an ONNX export of the same weights, built once and cached;
+    # outputs within 1e-5 of torch, ~1.6x faster on one thread) or "torch". A GPU always uses torch.
+    embedding_runtime: str = "onnxruntime"
     # Torch intra-op threads. Measured on 2 shared cores: 2 threads slowed the embedding step
     # ~25x when another process kept the other core busy; 1 thread degrades gracefully.
     threads: int | None = 1
     device: str = "cpu"
+    # Recordings longer than this are diarized in windows of at most this many seconds, cut at
+    # the quietest 100 ms near each boundary; speakers are linked across windows by their
+    # centroid embeddings (same distance and threshold as the clustering, one-to-one per
+    # window). pyannote's per-frame and per-chunk arrays and its O(n^2) clustering then stay
+    # bounded, so peak memory does not grow with length. Shorter recordings are one window.
+    window_seconds: float = 900.0
 
     def __post_init__(self) -> None:
         for name in ("num_speakers", "min_speakers", "max_speakers"):
@@ -80,6 +96,12 @@ class DiarizeOptions:
         if not 0.0 < self.clustering_threshold < 2.0:
             raise ValueError(f"clustering_threshold must lie in (0, 2), not {self.clustering_threshold}")
         check_device(self.device)
+        if self.embedding_runtime not in {"onnxruntime", "torch"}:
+            raise ValueError(f"embedding_runtime must be onnxruntime or torch, not {self.embedding_runtime!r}")
+        if not 0.0 < self.segmentation_step <= 1.0:
+            raise ValueError(f"segmentation_step must lie in (0, 1], not {self.segmentation_step}")
+        if self.window_seconds < 60.0:
+            raise ValueError(f"window_seconds must be at least 60, not {self.window_seconds}")
 
     def token(self) -> str | None:
         if self.hf_token:
@@ -110,7 +132,12 @@ def _embedded_pipeline(options: DiarizeOptions):
     segmentation = Model.from_pretrained(str(segmentation_folder), strict=False)
     if segmentation is None:
         raise DiarizationError(f"segmentation-3.0 could not be loaded from {segmentation_folder}")
-    embedding = CAMPlusPlusEmbedding.from_checkpoint(resolve_embedded("campplus") / "campplus_cn_en_common.pt")
+    checkpoint = resolve_embedded("campplus") / "campplus_cn_en_common.pt"
+    embedding = CAMPlusPlusEmbedding.from_checkpoint(checkpoint)
+    if options.embedding_runtime == "onnxruntime" and _device(options.device).type == "cpu":
+        from diarize.onnx_campplus import campplus_session
+
+        embedding.session = campplus_session(embedding.network, checkpoint, options.threads)
     # 4.0.7's constructor loads a PLDA even for agglomerative clustering and rejects None; an
     # uninitialised PLDA passes and only VBx clustering would ever use it.
     unused_plda = PLDA.__new__(PLDA)
@@ -123,7 +150,7 @@ def _embedded_pipeline(options: DiarizeOptions):
             plda=unused_plda,
             clustering="AgglomerativeClustering",
             embedding_batch_size=options.embedding_batch_size,
-            segmentation_batch_size=32,
+            segmentation_batch_size=options.segmentation_batch_size,
         )
     pipeline.instantiate(
         {
@@ -181,11 +208,14 @@ def _cache_key(options: DiarizeOptions) -> tuple:
             EMBEDDED_PIPELINE,
             options.segmentation_step,
             options.embedding_batch_size,
+            options.segmentation_batch_size,
             options.clustering_threshold,
             options.linkage,
             options.min_cluster_size,
             options.min_duration_off,
             options.device,
+            options.embedding_runtime,
+            options.threads,
         )
     return (options.pipeline, options.token(), options.device)
 
@@ -216,9 +246,104 @@ def _check_audio(audio: np.ndarray) -> np.ndarray:
     # Segmentation works on 10 s windows; under ~0.5 s there is nothing to embed.
     if array.size < SAMPLE_RATE // 2:
         raise DiarizationError(f"audio too short to diarize: {array.size / SAMPLE_RATE:.2f} s")
-    if not np.all(np.isfinite(array)):
-        raise DiarizationError("audio contains NaN or infinite samples")
-    return array.astype(np.float32, copy=False)
+    # Checked a minute at a time: a whole-file boolean mask would be as long as the audio.
+    block = 60 * SAMPLE_RATE
+    for start in range(0, array.size, block):
+        if not np.all(np.isfinite(array[start : start + block])):
+            raise DiarizationError("audio contains NaN or infinite samples")
+    return array
+
+
+def _windows(samples: int, window_seconds: float, array: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) sample ranges of at most ``window_seconds``, equal in length, each inner cut
+    moved to the quietest 100 ms within 10 s of where it would fall (not inside a word)."""
+    window = int(window_seconds * SAMPLE_RATE)
+    if samples <= window:
+        return [(0, samples)]
+    hop, search = SAMPLE_RATE // 10, 10 * SAMPLE_RATE
+    # Nominal windows 2 x search shorter than the limit, so that moving both cuts keeps it.
+    count = -(-samples // (window - 2 * search))
+    cuts = [0]
+    for index in range(1, count):
+        nominal = index * samples // count
+        low = max(cuts[-1] + SAMPLE_RATE, nominal - search)
+        high = min(samples - SAMPLE_RATE, nominal + search)
+        if high - low < hop:
+            cuts.append(nominal)
+            continue
+        frames = np.asarray(array[low : low + (high - low) // hop * hop], dtype=np.float32).reshape(-1, hop)
+        cuts.append(low + int(np.argmin(np.mean(frames * frames, axis=1))) * hop + hop // 2)
+    cuts.append(samples)
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+class _SpeakerLinker:
+    """Links each window's speakers to the speakers of the windows before it.
+
+    A window speaker joins the global speaker whose mean (unit-normalised) centroid lies
+    within ``threshold`` (euclidean distance between unit vectors, as pyannote's
+    agglomerative clustering measures it), matched one-to-one (two speakers the window's own
+    clustering kept apart stay apart); otherwise it is a new speaker.
+    """
+
+    def __init__(self, threshold: float, dimension: int):
+        self.threshold = threshold
+        self.dimension = dimension
+        self.sums: list[np.ndarray] = []
+        self.weights: list[float] = []
+
+    def _centroids(self) -> np.ndarray:
+        sums = np.stack(self.sums)
+        return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+
+    def link(self, centroids: np.ndarray, durations: list[float]) -> list[int]:
+        """Global speaker index of each window speaker (rows of ``centroids``, their speech
+        durations in ``durations``). Rows missing, zero or NaN get a new speaker of their own."""
+        from scipy.optimize import linear_sum_assignment
+
+        units: dict[int, np.ndarray] = {}
+        for index in range(min(len(durations), len(centroids))):
+            vector = np.asarray(centroids[index], dtype=np.float64)
+            norm = np.linalg.norm(vector)
+            if vector.shape == (self.dimension,) and np.isfinite(norm) and norm > 0:
+                units[index] = vector / norm
+        result = [-1] * len(durations)
+        if self.sums and units:
+            usable = list(units)
+            known = self._centroids()
+            distances = np.linalg.norm(np.stack([units[i] for i in usable])[:, None, :] - known[None], axis=-1)
+            rows, cols = linear_sum_assignment(distances)
+            for row, col in zip(rows, cols):
+                if distances[row, col] < self.threshold:
+                    result[usable[row]] = int(col)
+        for index in range(len(durations)):
+            if result[index] < 0:
+                self.sums.append(np.zeros(self.dimension))
+                self.weights.append(0.0)
+                result[index] = len(self.sums) - 1
+            if index in units:
+                # Duration-weighted mean of the unit centroids.
+                self.sums[result[index]] = self.sums[result[index]] + durations[index] * units[index]
+                self.weights[result[index]] += durations[index]
+        return result
+
+    def merge_down_to(self, limit: int) -> dict[int, int]:
+        """Global speaker -> kept speaker, merging the closest pairs until at most ``limit``."""
+        parent = {index: index for index in range(len(self.sums))}
+        alive = [index for index in range(len(self.sums)) if self.weights[index] > 0]
+        while len(alive) > limit and len(alive) > 1:
+            vectors = np.stack([self.sums[i] / max(np.linalg.norm(self.sums[i]), 1e-12) for i in alive])
+            distances = np.linalg.norm(vectors[:, None] - vectors[None], axis=-1)
+            np.fill_diagonal(distances, np.inf)
+            first, second = np.unravel_index(np.argmin(distances), distances.shape)
+            keep, gone = alive[first], alive[second]
+            self.sums[keep] = self.sums[keep] + self.sums[gone]
+            self.weights[keep] += self.weights[gone]
+            for index, target in parent.items():
+                if target == gone:
+                    parent[index] = keep
+            alive.remove(gone)
+        return parent
 
 
 def _hook(progress: Progress | None):
@@ -232,16 +357,37 @@ def _hook(progress: Progress | None):
     return hook
 
 
-def _turns(annotation) -> list[SpeakerTurn]:
+def _raw_turns(annotation, offset: float = 0.0, names: dict | None = None) -> list[tuple[float, float, object]]:
+    return [
+        (offset + segment.start, offset + segment.end, names[label] if names is not None else label)
+        for segment, _, label in annotation.itertracks(yield_label=True)
+    ]
+
+
+def _turns(raw) -> list[SpeakerTurn]:
     """Turns sorted by time, speakers renamed SPEAKER_00, 01, ... in order of first speech."""
-    raw = sorted(
-        ((segment.start, segment.end, str(label)) for segment, _, label in annotation.itertracks(yield_label=True)),
-        key=lambda turn: (turn[0], turn[1]),
-    )
-    names: dict[str, str] = {}
+    if not isinstance(raw, list):
+        raw = _raw_turns(raw)
+    raw = sorted(raw, key=lambda turn: (turn[0], turn[1]))
+    names: dict[object, str] = {}
     for _, _, label in raw:
         names.setdefault(label, f"SPEAKER_{len(names):02d}")
     return [SpeakerTurn(start=float(start), end=float(end), speaker=names[label]) for start, end, label in raw]
+
+
+def _join_at_cuts(raw: list[tuple[float, float, object]], cuts: set[float]) -> list[tuple[float, float, object]]:
+    """A speaker's turn that a window boundary split in two becomes one turn again."""
+    raw = sorted(raw, key=lambda turn: (turn[0], turn[1]))
+    out: list[tuple[float, float, object]] = []
+    open_at: dict[object, int] = {}
+    for start, end, label in raw:
+        index = open_at.get(label)
+        if index is not None and any(abs(start - cut) < 0.05 and abs(out[index][1] - cut) < 0.05 for cut in cuts):
+            out[index] = (out[index][0], max(out[index][1], end), label)
+            continue
+        open_at[label] = len(out)
+        out.append((start, end, label))
+    return out
 
 
 def diarize(audio: np.ndarray, options: DiarizeOptions = DiarizeOptions(), progress: Progress | None = None) -> list[SpeakerTurn]:
@@ -258,22 +404,53 @@ def diarize(audio: np.ndarray, options: DiarizeOptions = DiarizeOptions(), progr
     previous_threads = torch.get_num_threads()
     if options.threads:
         torch.set_num_threads(options.threads)
+    windows = _windows(array.size, options.window_seconds, array)
     try:
-        file = {"waveform": torch.from_numpy(array).unsqueeze(0), "sample_rate": SAMPLE_RATE, "uri": "audio"}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            output = pipeline(
-                file,
-                num_speakers=options.num_speakers,
-                min_speakers=options.min_speakers,
-                max_speakers=options.max_speakers,
-                hook=_hook(progress),
-            )
+        if len(windows) == 1:
+            output = _apply(pipeline, array, options, options.num_speakers, options.min_speakers, options.max_speakers, _hook(progress))
+            return _turns(getattr(output, "speaker_diarization", output))
+        return _turns(_diarize_windows(pipeline, array, windows, options, progress))
     except DiarizationError:
         raise
     except Exception as error:
         raise DiarizationError(f"diarization failed: {one_line(error)}") from error
     finally:
         torch.set_num_threads(previous_threads)
-    annotation = getattr(output, "speaker_diarization", output)
-    return _turns(annotation)
+
+
+def _apply(pipeline, array: np.ndarray, options: DiarizeOptions, num_speakers, min_speakers, max_speakers, hook):
+    import torch
+
+    # A float32 slice of the caller's array is used as it is (no copy); another dtype is
+    # converted one window at a time.
+    samples = np.ascontiguousarray(array, dtype=np.float32)
+    file = {"waveform": torch.from_numpy(samples).unsqueeze(0), "sample_rate": SAMPLE_RATE, "uri": "audio"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pipeline(file, num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers, hook=hook)
+
+
+def _diarize_windows(pipeline, array, windows, options: DiarizeOptions, progress: Progress | None):
+    if not options.embedded:
+        raise DiarizationError(
+            f"recordings over {options.window_seconds:.0f} s are diarized in windows, which needs "
+            f"the embedded pipeline's speaker centroids; raise window_seconds for {options.pipeline!r}"
+        )
+    linker = _SpeakerLinker(options.clustering_threshold, pipeline._embedding.dimension)
+    # A window may hold fewer speakers than the recording, never more.
+    upper = options.num_speakers or options.max_speakers
+    raw: list[tuple[float, float, int]] = []
+    for index, (start, end) in enumerate(windows):
+        output = _apply(pipeline, array[start:end], options, None, None, upper, None)
+        annotation = output.speaker_diarization
+        labels = annotation.labels()
+        centroids = output.speaker_embeddings if output.speaker_embeddings is not None else np.zeros((0, 0))
+        durations = [annotation.label_duration(label) for label in labels]
+        speakers = linker.link(np.asarray(centroids, dtype=np.float64), durations)
+        raw.extend(_raw_turns(annotation, start / SAMPLE_RATE, dict(zip(labels, speakers))))
+        if progress is not None:
+            progress(float(index + 1), float(len(windows)))
+    if upper is not None:
+        parent = linker.merge_down_to(upper)
+        raw = [(start, end, parent[label]) for start, end, label in raw]
+    return _join_at_cuts(raw, {start / SAMPLE_RATE for start, _ in windows[1:]})

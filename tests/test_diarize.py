@@ -190,3 +190,99 @@ def test_a_name_does_not_run_across_a_speaker_change():
     speakers = {s.id: s for s in label_speakers(transcript, None)}
     assert speakers["SPEAKER_00"].name == "Priya"
     assert speakers["SPEAKER_01"].name == "Tom Baker"
+
+
+def test_options_reject_bad_step_window_and_runtime():
+    with pytest.raises(ValueError):
+        DiarizeOptions(segmentation_step=0.0)
+    with pytest.raises(ValueError):
+        DiarizeOptions(window_seconds=10.0)
+    with pytest.raises(ValueError):
+        DiarizeOptions(embedding_runtime="tensorrt")
+
+
+def test_long_audio_is_cut_into_bounded_windows_at_quiet_points():
+    from diarize.pipeline import SAMPLE_RATE, _windows
+
+    rng = np.random.default_rng(0)
+    audio = rng.uniform(-0.5, 0.5, 2500 * SAMPLE_RATE).astype(np.float32)
+    quiet = 1250 * SAMPLE_RATE + 3 * SAMPLE_RATE  # 3 s after the nominal middle cut
+    audio[quiet : quiet + SAMPLE_RATE // 5] = 0.0
+    windows = _windows(audio.size, 900.0, audio)
+    assert len(windows) == 3
+    assert windows[0][0] == 0 and windows[-1][1] == audio.size
+    assert all(end == next_start for (_, end), (next_start, _) in zip(windows, windows[1:]))
+    assert all(end - start <= 900 * SAMPLE_RATE for start, end in windows)
+    assert _windows(600 * SAMPLE_RATE, 900.0, audio) == [(0, 600 * SAMPLE_RATE)]
+    middle = _windows(audio.size, 1300.0, audio)
+    assert len(middle) == 2 and quiet <= middle[0][1] <= quiet + SAMPLE_RATE // 5
+
+
+def test_speakers_link_across_windows_one_to_one():
+    from diarize.pipeline import _SpeakerLinker
+
+    rng = np.random.default_rng(1)
+    voices = rng.normal(size=(3, 192))
+    linker = _SpeakerLinker(threshold=0.7, dimension=192)
+    assert linker.link(voices[:2], [30.0, 20.0]) == [0, 1]
+    # Same voices, noisy, in another order, plus a new one and a row with no centroid.
+    noisy = voices[[1, 0, 2]] + 0.1 * rng.normal(size=(3, 192))
+    assert linker.link(np.vstack([noisy, np.zeros(192)]), [10.0, 10.0, 10.0, 1.0]) == [1, 0, 2, 3]
+    # Two window speakers close to one global speaker: only one joins it.
+    twins = np.vstack([voices[0], voices[0] + 0.05 * rng.normal(size=192)])
+    assert sorted(linker.link(twins, [5.0, 5.0]))[0] == 0
+    assert len(set(linker.link(twins, [5.0, 5.0]))) == 2
+    parent = linker.merge_down_to(3)
+    assert len({parent[i] for i in range(len(linker.sums)) if linker.weights[i] > 0}) <= 3
+
+
+def test_turns_split_by_a_window_cut_are_joined():
+    from diarize.pipeline import _join_at_cuts
+
+    raw = [(0.0, 5.0, 0), (5.0, 9.0, 0), (9.5, 12.0, 1), (12.0, 14.0, 1)]
+    assert _join_at_cuts(raw, {5.0}) == [(0.0, 9.0, 0), (9.5, 12.0, 1), (12.0, 14.0, 1)]
+
+
+@pytest.mark.slow
+def test_onnx_campplus_matches_torch():
+    pytest.importorskip("onnx")
+    import torch
+
+    from diarize.campplus import load_campplus
+    from diarize.onnx_campplus import campplus_session
+    from retranscribe.models import resolve_embedded
+
+    checkpoint = resolve_embedded("campplus") / "campplus_cn_en_common.pt"
+    network = load_campplus(checkpoint)
+    session = campplus_session(network, checkpoint, threads=1)
+    assert session is not None
+    feats = torch.randn(1, 700, 80, generator=torch.Generator().manual_seed(3))
+    with torch.inference_mode():
+        expected = network(feats).numpy()
+    assert np.abs(session.run(None, {"feats": feats.numpy()})[0] - expected).max() < 1e-3
+
+
+@pytest.mark.slow
+def test_long_recording_in_windows_keeps_speakers_apart_and_linked(samples):
+    """seed + sample + seed (6 min) in 2-minute windows: the seed's voices come back as the
+    same three speakers after the sample's two, and DER stays near the single-window value."""
+    from pyannote.core import Annotation, Segment
+    from pyannote.database.util import load_rttm
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    pieces = [
+        (load_audio(samples / "broadcast.wav"), samples / "reference.rttm"),
+        (load_audio(samples / "pyannote_sample" / "sample.wav"), samples / "pyannote_sample" / "sample.rttm"),
+    ]
+    order = [0, 1, 0]
+    reference, offset = Annotation(), 0.0
+    for index in order:
+        audio, rttm = pieces[index]
+        for segment, _, label in next(iter(load_rttm(str(rttm)).values())).itertracks(yield_label=True):
+            reference[Segment(offset + segment.start, offset + segment.end)] = label
+        offset += audio.size / 16000
+    audio = np.concatenate([pieces[i][0] for i in order])
+    turns = diarize(audio, DiarizeOptions(window_seconds=120.0))
+    assert len({t.speaker for t in turns}) == 5
+    der = DiarizationErrorRate(collar=0.0)(reference, _annotation(turns), uem=Segment(0, offset))
+    assert der <= 0.10
