@@ -252,6 +252,17 @@ json.dump(words, sys.stdout)
 """
 
 
+def whisper_tiny_words(audio: Path) -> list[list]:
+    """Words from the project's other embedded Whisper model (tiny.en, beam 5, no hints, one
+    CPU thread so the result does not depend on the machine): a weaker model of the same
+    family as the pipeline's, for captions a different recogniser would publish."""
+    sys.path.insert(0, str(ROOT))
+    from asr import AsrOptions, transcribe
+
+    options = AsrOptions(model="tiny.en", device="cpu", beam_size=5, language="en", cpu_threads=1)
+    return [[round(w.start, 3), round(w.end, 3), w.word.strip()] for w in transcribe(audio, options).words()]
+
+
 def build_recorded(item: dict, out: Path, python: Path) -> float:
     audio = ROOT / item["audio"]
     x, sr = sf.read(audio, dtype="float32")
@@ -274,10 +285,13 @@ def build_recorded(item: dict, out: Path, python: Path) -> float:
             f.write(f"SPEAKER {item['id']} 1 {float(r[3]):.3f} {float(r[4]):.3f} <NA> <NA> {r[7]} <NA> <NA>\n")
     (out / "reference.txt").write_text("\n".join(t["text"] for t in turns) + "\n")
     recogniser = item["captions_by"]
-    if recogniser != "pocketsphinx":
+    if recogniser == "pocketsphinx":
+        words = json.loads(subprocess.run([str(python), "-c", POCKETSPHINX_WORDS, str(audio)], check=True,
+                                          capture_output=True, text=True).stdout)
+    elif recogniser == "whisper-tiny.en":
+        words = whisper_tiny_words(audio)
+    else:
         raise SystemExit(f"{item['id']}: unknown captions_by {recogniser!r}")
-    words = json.loads(subprocess.run([str(python), "-c", POCKETSPHINX_WORDS, str(audio)], check=True,
-                                      capture_output=True, text=True).stdout)
     write_vtt(out / "captions.en.vtt", caption_cues([tuple(w) for w in words]))
     (out / "captions.txt").write_text(" ".join(w[2] for w in words) + "\n")
     write_info(out, item)
