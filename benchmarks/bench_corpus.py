@@ -175,6 +175,21 @@ def _name_key(name: str | None) -> str | None:
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
+def name_verdict(reference: str | None, hypothesis: str | None) -> str:
+    """right: equal (case-insensitive; a speaker never named is right when left empty);
+    partial: a proper part of the reference's words ("Fiona" for "Fiona McAllister-Grant");
+    empty: no name where the reference has one; wrong: anything else (a cut hyphenated
+    surname, a title kept, another person's name, a name for a speaker never named)."""
+    ref, hyp = _name_key(reference), _name_key(hypothesis)
+    if ref == hyp:
+        return "right"
+    if hyp is None:
+        return "empty"
+    if ref is not None and set(hyp.split()) < set(ref.split()):
+        return "partial"
+    return "wrong"
+
+
 def score_speakers(reference: dict, ref_rttm: Path, run) -> dict:
     from pyannote.core import Annotation, Segment
     from pyannote.metrics.diarization import DiarizationErrorRate
@@ -194,12 +209,7 @@ def score_speakers(reference: dict, ref_rttm: Path, run) -> dict:
         role = h.role.value if h else None
         name = h.name if h else None
         ref_name = meta.get("name")
-        if _name_key(name) == _name_key(ref_name):
-            verdict = "right"
-        elif name is None:
-            verdict = "empty"
-        else:
-            verdict = "wrong"
+        verdict = name_verdict(ref_name, name)
         rows.append({"speaker": key, "role": meta["role"], "name": ref_name, "hyp": hyp_of_ref.get(key),
                      "hyp_role": role, "hyp_name": name, "role_right": role == meta["role"], "name_verdict": verdict})
     return {"der": float(der), "hyp_speakers": len(hyp.labels()), "ref_speakers": len(reference["speakers"]), "speakers": rows}
@@ -303,7 +313,7 @@ def _pct(x: float) -> str:
 
 def table(results: list[dict], config: RunConfig) -> str:
     head = ("| item | s | captions WER → fixed WER | ASR WER | known errors fixed / suspected / missed | number forms kept | "
-            "fix edits right / wrong | truth words lost | truth as captions: changed words | DER | roles right | names right / wrong / empty |")
+            "fix edits right / wrong | truth words lost | truth as captions: changed words | DER | roles right | names right / partial / wrong / empty |")
     lines = [
         f"Evaluation corpus (benchmarks/corpus), model {config.model}, beam {config.beam_size}, {time.strftime('%Y-%m-%d')}. "
         "Built by `make corpus`, measured by `benchmarks/bench_corpus.py`.",
@@ -313,13 +323,13 @@ def table(results: list[dict], config: RunConfig) -> str:
     ]
     for r in results:
         roles = sum(s["role_right"] for s in r["speakers"])
-        names = [s["name_verdict"] for s in r["speakers"]]
+        names = [name_verdict(s["name"], s["hyp_name"]) for s in r["speakers"]]
         lines.append(
             f"| {r['item']} | {r['duration']:.0f} | {_pct(r['caption_wer'])} → {_pct(r['fixed_wer'])} | {_pct(r['asr_wer'])} | "
             f"{r['known_fixed']} / {r['known_suspected']} / {r['known_missed']} of {r['known_errors']} | "
             f"{r['number_forms_kept']} of {r['number_forms']} | {r['fix_edits_right']} / {r['fix_edits_wrong']} | {r['truth_words_lost']} | "
             f"{r['truth_as_captions_changed']} | {_pct(r['der'])} | {roles} of {len(r['speakers'])} | "
-            f"{names.count('right')} / {names.count('wrong')} / {names.count('empty')} |")
+            f"{names.count('right')} / {names.count('partial')} / {names.count('wrong')} / {names.count('empty')} |")
     for label, group in (("**rendered items**", [r for r in results if r["kind"] == "rendered"]),
                          ("**recorded items**", [r for r in results if r["kind"] == "recorded"]),
                          ("**all**", results)):
@@ -327,7 +337,7 @@ def table(results: list[dict], config: RunConfig) -> str:
             continue
         words = sum(r["truth_words"] for r in group)
         spk = [s for r in group for s in r["speakers"]]
-        names = [s["name_verdict"] for s in spk]
+        names = [name_verdict(s["name"], s["hyp_name"]) for s in spk]
         dur = sum(r["duration"] for r in group)
         der = sum(r["der"] * r["duration"] for r in group) / dur
         lines.append(
@@ -337,7 +347,7 @@ def table(results: list[dict], config: RunConfig) -> str:
             f"{sum(r['number_forms_kept'] for r in group)} of {sum(r['number_forms'] for r in group)} | "
             f"{sum(r['fix_edits_right'] for r in group)} / {sum(r['fix_edits_wrong'] for r in group)} | {sum(r['truth_words_lost'] for r in group)} | "
             f"{sum(r['truth_as_captions_changed'] for r in group)} | {_pct(der)} (time-weighted) | "
-            f"{sum(s['role_right'] for s in spk)} of {len(spk)} | {names.count('right')} / {names.count('wrong')} / {names.count('empty')} |")
+            f"{sum(s['role_right'] for s in spk)} of {len(spk)} | {names.count('right')} / {names.count('partial')} / {names.count('wrong')} / {names.count('empty')} |")
     lines += ["", "Columns: WER with retranscribe.wer's normaliser over the item's truth; known errors from the item script "
               "(retranscribe.scoring.known_error_outcomes; number forms, e.g. 'eleven thousand' vs '11,000', are equal after "
               "normalising and are counted apart: kept = the truth's form still reads the same in the fixed captions); "
@@ -345,7 +355,9 @@ def table(results: list[dict], config: RunConfig) -> str:
               "wrong when they change a caption word that equalled the truth; truth words lost = truth words the captions had and "
               "the fixed captions lack; truth as captions = the same run with the truth text as the captions, words changed; "
               "DER without collar against reference.rttm; roles and names per reference speaker through the optimal DER mapping "
-              "(a name is right when it equals the reference name, case-insensitively; a speaker never named is right when left empty).",
+              "(a name is right when it equals the reference name, case-insensitively, and a speaker never named is right when left empty; "
+              "partial: a proper part of the reference name, e.g. the first name only; wrong: anything else, e.g. a hyphenated surname cut "
+              "in half or a title kept).",
               "", "Wrong fix edits, missed known errors and names per item:", ""]
     for r in results:
         bits = []
@@ -367,8 +379,14 @@ def main() -> None:
     parser.add_argument("--model", default="base")
     parser.add_argument("--beam-size", type=int, default=5)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "corpus.md")
+    parser.add_argument("--from-json", type=Path, help="only re-render the table from a saved corpus.json")
     args = parser.parse_args()
     config = RunConfig(model=args.model, beam_size=args.beam_size, asr_cache=args.asr_cache)
+    if args.from_json:
+        results = json.loads(args.from_json.read_text())
+        args.output.write_text(table(results, config))
+        print(args.output.read_text())
+        return
     built = sorted(p.parent.name for p in BUILD.glob("*/item.sha256"))
     ids = [i for i in built if not args.items or i in args.items]
     missing = sorted(set(args.items or []) - set(built))
