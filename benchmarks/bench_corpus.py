@@ -1,7 +1,7 @@
 """Caption fixing, speakers, roles and names over the evaluation corpus (issue 13, issue 14).
 
     make corpus      # build benchmarks/corpus/build/ first
-    uv run --frozen python benchmarks/bench_corpus.py [--items ID ...] [--asr-cache] [--model base]
+    uv run --frozen python benchmarks/bench_corpus.py [--items ID ...] [--update] [--asr-cache] [--model base]
 
 For each built item: captions WER -> fixed WER against the truth (retranscribe.wer's
 normaliser), the item's known caption errors fixed / suspected / missed
@@ -380,6 +380,8 @@ def main() -> None:
     parser.add_argument("--beam-size", type=int, default=5)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "corpus.md")
     parser.add_argument("--from-json", type=Path, help="only re-render the table from a saved corpus.json")
+    parser.add_argument("--update", action="store_true",
+                        help="merge the items run into the existing results (corpus.json beside --output) instead of replacing them")
     args = parser.parse_args()
     config = RunConfig(model=args.model, beam_size=args.beam_size, asr_cache=args.asr_cache)
     if args.from_json:
@@ -402,11 +404,16 @@ def main() -> None:
         print(f"{item_id}: captions {_pct(r['caption_wer'])} -> fixed {_pct(r['fixed_wer'])}, lost {r['truth_words_lost']}, "
               f"wrong {r['fix_edits_wrong']}, truth changed {r['truth_as_captions_changed']}, DER {_pct(r['der'])} "
               f"({time.perf_counter() - started:.0f} s)", flush=True)
+    json_path = args.output.with_suffix(".json")
+    if args.update and json_path.exists():
+        fresh = {r["item"]: r for r in results}
+        kept = [r for r in json.loads(json_path.read_text()) if r["item"] not in fresh and r["item"] in built]
+        results = sorted(kept + results, key=lambda r: r["item"])
     text = table(results, config)
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
-    args.output.with_suffix(".json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    json_path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
