@@ -282,7 +282,8 @@ def build_recorded(item: dict, out: Path, python: Path) -> float:
     (out / "reference.json").write_text(json.dumps(reference, indent=1, ensure_ascii=False) + "\n")
     with (out / "reference.rttm").open("w") as f:  # the recording's own reference turns
         for r in rttm_rows:
-            f.write(f"SPEAKER {item['id']} 1 {float(r[3]):.3f} {float(r[4]):.3f} <NA> <NA> {r[7]} <NA> <NA>\n")
+            speaker = item.get("rttm_speakers", {}).get(r[7], r[7])  # RTTM labels -> the STM's speaker names
+            f.write(f"SPEAKER {item['id']} 1 {float(r[3]):.3f} {float(r[4]):.3f} <NA> <NA> {speaker} <NA> <NA>\n")
     (out / "reference.txt").write_text("\n".join(t["text"] for t in turns) + "\n")
     recogniser = item["captions_by"]
     if recogniser == "pocketsphinx":
