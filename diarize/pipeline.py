@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from retranscribe.audio import SAMPLE_RATE
+from retranscribe.audio import SAMPLE_RATE, Audio, AudioFile, read_span, windows_of
 from retranscribe.devices import check_device, resolve_device
 from retranscribe.errors import StageError, one_line
 from retranscribe.progress import Progress
@@ -237,7 +237,11 @@ def load_pipeline(options: DiarizeOptions = DiarizeOptions()):
     return pipeline
 
 
-def _check_audio(audio: np.ndarray) -> np.ndarray:
+def _check_audio(audio: Audio) -> Audio:
+    if isinstance(audio, AudioFile):  # 16-bit PCM on disk: finite by construction
+        if audio.duration < 0.5:
+            raise DiarizationError(f"audio too short to diarize: {audio.duration:.2f} s")
+        return audio
     array = np.asarray(audio)
     if array.ndim != 1:
         raise DiarizationError(f"audio must be a 1-D 16 kHz mono array, got shape {array.shape}")
@@ -252,29 +256,6 @@ def _check_audio(audio: np.ndarray) -> np.ndarray:
         if not np.all(np.isfinite(array[start : start + block])):
             raise DiarizationError("audio contains NaN or infinite samples")
     return array
-
-
-def _windows(samples: int, window_seconds: float, array: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end) sample ranges of at most ``window_seconds``, equal in length, each inner cut
-    moved to the quietest 100 ms within 10 s of where it would fall (not inside a word)."""
-    window = int(window_seconds * SAMPLE_RATE)
-    if samples <= window:
-        return [(0, samples)]
-    hop, search = SAMPLE_RATE // 10, 10 * SAMPLE_RATE
-    # Nominal windows 2 x search shorter than the limit, so that moving both cuts keeps it.
-    count = -(-samples // (window - 2 * search))
-    cuts = [0]
-    for index in range(1, count):
-        nominal = index * samples // count
-        low = max(cuts[-1] + SAMPLE_RATE, nominal - search)
-        high = min(samples - SAMPLE_RATE, nominal + search)
-        if high - low < hop:
-            cuts.append(nominal)
-            continue
-        frames = np.asarray(array[low : low + (high - low) // hop * hop], dtype=np.float32).reshape(-1, hop)
-        cuts.append(low + int(np.argmin(np.mean(frames * frames, axis=1))) * hop + hop // 2)
-    cuts.append(samples)
-    return list(zip(cuts[:-1], cuts[1:]))
 
 
 class _SpeakerLinker:
@@ -390,13 +371,14 @@ def _join_at_cuts(raw: list[tuple[float, float, object]], cuts: set[float]) -> l
     return out
 
 
-def diarize(audio: np.ndarray, options: DiarizeOptions = DiarizeOptions(), progress: Progress | None = None) -> list[SpeakerTurn]:
-    """Speaker turns of 16 kHz mono audio (as ``retranscribe.audio.load_audio`` returns it).
+def diarize(audio: Audio, options: DiarizeOptions = DiarizeOptions(), progress: Progress | None = None) -> list[SpeakerTurn]:
+    """Speaker turns of 16 kHz mono audio: an ``AudioFile`` (read one window at a time) or
+    samples in memory (as ``retranscribe.audio.load_audio`` returns them).
 
     Raises ``DiarizationError`` (one line) when the audio is unusable or a pipeline cannot be
     had; callers may catch it and go on with speakers unknown.
     """
-    array = _check_audio(audio)
+    audio = _check_audio(audio)
     pipeline = load_pipeline(options)
 
     import torch
@@ -404,12 +386,13 @@ def diarize(audio: np.ndarray, options: DiarizeOptions = DiarizeOptions(), progr
     previous_threads = torch.get_num_threads()
     if options.threads:
         torch.set_num_threads(options.threads)
-    windows = _windows(array.size, options.window_seconds, array)
+    # Cuts at the quietest moment within 10 s of where they would fall (not inside a word).
+    windows = windows_of(audio, options.window_seconds, search=20.0)
     try:
         if len(windows) == 1:
-            output = _apply(pipeline, array, options, options.num_speakers, options.min_speakers, options.max_speakers, _hook(progress))
+            output = _apply(pipeline, read_span(audio), options, options.num_speakers, options.min_speakers, options.max_speakers, _hook(progress))
             return _turns(getattr(output, "speaker_diarization", output))
-        return _turns(_diarize_windows(pipeline, array, windows, options, progress))
+        return _turns(_diarize_windows(pipeline, audio, windows, options, progress))
     except DiarizationError:
         raise
     except Exception as error:
@@ -430,7 +413,7 @@ def _apply(pipeline, array: np.ndarray, options: DiarizeOptions, num_speakers, m
         return pipeline(file, num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers, hook=hook)
 
 
-def _diarize_windows(pipeline, array, windows, options: DiarizeOptions, progress: Progress | None):
+def _diarize_windows(pipeline, audio: Audio, windows: list[tuple[float, float]], options: DiarizeOptions, progress: Progress | None):
     if not options.embedded:
         raise DiarizationError(
             f"recordings over {options.window_seconds:.0f} s are diarized in windows, which needs "
@@ -441,16 +424,16 @@ def _diarize_windows(pipeline, array, windows, options: DiarizeOptions, progress
     upper = options.num_speakers or options.max_speakers
     raw: list[tuple[float, float, int]] = []
     for index, (start, end) in enumerate(windows):
-        output = _apply(pipeline, array[start:end], options, None, None, upper, None)
+        output = _apply(pipeline, read_span(audio, start, end), options, None, None, upper, None)
         annotation = output.speaker_diarization
         labels = annotation.labels()
         centroids = output.speaker_embeddings if output.speaker_embeddings is not None else np.zeros((0, 0))
         durations = [annotation.label_duration(label) for label in labels]
         speakers = linker.link(np.asarray(centroids, dtype=np.float64), durations)
-        raw.extend(_raw_turns(annotation, start / SAMPLE_RATE, dict(zip(labels, speakers))))
+        raw.extend(_raw_turns(annotation, start, dict(zip(labels, speakers))))
         if progress is not None:
             progress(float(index + 1), float(len(windows)))
     if upper is not None:
         parent = linker.merge_down_to(upper)
         raw = [(start, end, parent[label]) for start, end, label in raw]
-    return _join_at_cuts(raw, {start / SAMPLE_RATE for start, _ in windows[1:]})
+    return _join_at_cuts(raw, {start for start, _ in windows[1:]})

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from flows.settings import RunSettings
-from retranscribe.audio import Audio, open_audio, read_span
+from retranscribe.audio import Audio, open_audio
 from retranscribe.errors import InputError, describe
 from retranscribe.files import atomic_write_bytes
 from retranscribe.models import cache_root, sha256_file
@@ -186,8 +186,7 @@ def diarize_audio(audio_path: str, settings: RunSettings, progress: Progress | N
     from diarize import diarize
 
     try:
-        samples = read_span(load_run_audio(audio_path))
-        return Diarization(turns=diarize(samples, settings.diarize, progress=progress))
+        return Diarization(turns=diarize(load_run_audio(audio_path), settings.diarize, progress=progress))
     except Exception as error:  # an optional stage must not take the run down with it
         return Diarization(error=describe(error) if not isinstance(error, InputError) else str(error))
 

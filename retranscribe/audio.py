@@ -114,15 +114,20 @@ def quietest_cut(audio: Audio, earliest: float, latest: float, frame: float = 0.
 
 def windows_of(audio: Audio, seconds: float, search: float = 20.0) -> list[tuple[float, float]]:
     """Consecutive (start, end) windows of at most ``seconds`` covering the whole recording,
-    each cut at the quietest moment of its last ``search`` seconds."""
+    about equal in length (no short remainder for a stage to make little sense of), each cut at
+    the quietest moment within ``search`` seconds of where it would fall."""
     total = duration_of(audio)
-    spans, start = [], 0.0
-    while total - start > seconds:
-        cut = quietest_cut(audio, start + seconds - min(search, seconds / 2), start + seconds)
-        spans.append((start, cut))
-        start = cut
-    spans.append((start, total))
-    return spans
+    if total <= seconds:
+        return [(0.0, total)]
+    search = min(search, seconds / 4)
+    # Nominal windows ``search`` shorter than the limit, so moving both cuts keeps it.
+    count = int(np.ceil(total / (seconds - search)))
+    cuts = [0.0]
+    for index in range(1, count):
+        nominal = index * total / count
+        cuts.append(quietest_cut(audio, max(cuts[-1] + 1.0, nominal - search / 2), nominal + search / 2))
+    cuts.append(total)
+    return list(zip(cuts[:-1], cuts[1:]))
 
 
 __all__ = [

@@ -202,20 +202,20 @@ def test_options_reject_bad_step_window_and_runtime():
 
 
 def test_long_audio_is_cut_into_bounded_windows_at_quiet_points():
-    from diarize.pipeline import SAMPLE_RATE, _windows
+    from retranscribe.audio import SAMPLE_RATE, windows_of
 
     rng = np.random.default_rng(0)
     audio = rng.uniform(-0.5, 0.5, 2500 * SAMPLE_RATE).astype(np.float32)
     quiet = 1250 * SAMPLE_RATE + 3 * SAMPLE_RATE  # 3 s after the nominal middle cut
-    audio[quiet : quiet + SAMPLE_RATE // 5] = 0.0
-    windows = _windows(audio.size, 900.0, audio)
+    audio[quiet : quiet + SAMPLE_RATE // 2] = 0.0
+    windows = windows_of(audio, 900.0, search=20.0)
     assert len(windows) == 3
-    assert windows[0][0] == 0 and windows[-1][1] == audio.size
+    assert windows[0][0] == 0 and windows[-1][1] == pytest.approx(2500.0)
     assert all(end == next_start for (_, end), (next_start, _) in zip(windows, windows[1:]))
-    assert all(end - start <= 900 * SAMPLE_RATE for start, end in windows)
-    assert _windows(600 * SAMPLE_RATE, 900.0, audio) == [(0, 600 * SAMPLE_RATE)]
-    middle = _windows(audio.size, 1300.0, audio)
-    assert len(middle) == 2 and quiet <= middle[0][1] <= quiet + SAMPLE_RATE // 5
+    assert all(end - start <= 900 for start, end in windows)
+    assert windows_of(audio[: 600 * SAMPLE_RATE], 900.0) == [(0.0, 600.0)]
+    middle = windows_of(audio, 1300.0, search=20.0)
+    assert len(middle) == 2 and quiet / SAMPLE_RATE <= middle[0][1] <= (quiet + SAMPLE_RATE // 2) / SAMPLE_RATE
 
 
 def test_speakers_link_across_windows_one_to_one():
