@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
-from typing import Callable, Iterator
+import threading
+from typing import Callable
 
 Progress = Callable[[float, float], None]
 """The one progress callback shape of every stage: ``progress(done, total)`` in the stage's own
@@ -20,21 +20,47 @@ def enabled() -> bool:
     return sys.stderr.isatty()
 
 
-@contextmanager
-def progress_bar(description: str, unit: str = "s") -> Iterator[Progress]:
-    """Yields ``update(done, total)``; ``unit`` "s" shows audio seconds, "B" bytes."""
-    if not enabled():
-        yield lambda done, total: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+def _ignore(done: float, total: float) -> None:
+    return None
 
-    amount = DownloadColumn() if unit == "B" else TextColumn("{task.completed:.0f}/{task.total:.0f} s of audio")
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), amount, TimeElapsedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
-        task = progress.add_task(description, total=None)
+
+class ProgressBars:
+    """One live display for a run, one bar per stage (stages may run at the same time: a
+    terminal holds one live display, so they share it). Off the terminal, bars do nothing."""
+
+    def __init__(self) -> None:
+        self._display = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> ProgressBars:
+        if enabled():
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress as Display, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+            columns = (TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+            self._display = Display(*columns, console=Console(stderr=True), transient=False)
+            self._display.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._display is not None:
+            self._display.stop()
+            self._display = None
+
+    def bar(self, description: str) -> Progress:
+        """The ``Progress`` callback of one stage's bar (added on the first update)."""
+        if self._display is None:
+            return _ignore
+        display, task = self._display, None
 
         def update(done: float, total: float) -> None:
-            progress.update(task, completed=done, total=total or None)
+            nonlocal task
+            with self._lock:
+                if task is None:
+                    task = display.add_task(description, total=None)
+                display.update(task, completed=done, total=total or None)
 
-        yield update
+        return update
+
+
+__all__ = ["Progress", "ProgressBars", "enabled"]
