@@ -51,20 +51,27 @@ def _entities(text: str) -> tuple[Entity, ...]:
 
 
 # Carrier sentences: a word alone ("Morning, Heather.") is too little context for the
-# recogniser, so a candidate is also judged where only a person's name fits.
-_CARRIERS = ("Yesterday I spoke to {} about it.", "{} said the plan would work.")
+# recogniser, so a candidate is also judged where a person's name fits best. Measured on this
+# model: first names such as "Heather", "Priya", "Trevor" are persons in at least three of
+# these, "Washington", "Senator", "Everyone" in none.
+_CARRIERS = (
+    "Thank you, {}.",
+    "I asked {} what she thought.",
+    "Over to you, {}.",
+    "{} Smith said the plan would work.",
+)
 
 
 @lru_cache(maxsize=4096)
 def reads_as_person(name: str) -> bool:
-    """Whether the recogniser takes ``name`` for a person in sentences where a name fits;
-    places and organisations ("Washington", "CNN") are not."""
+    """Whether the recogniser takes ``name`` for a person in sentences where a name fits and
+    never for a place or an organisation ("Washington", "CNN")."""
     votes = 0
     for carrier in _CARRIERS:
         text = carrier.format(name)
         offset = carrier.index("{}")
-        found = [e for e in _entities(text) if e.start <= offset < e.end or offset <= e.start < offset + len(name)]
-        if any(e.label in NOT_PERSON for e in found):
+        found = [e for e in _entities(text) if e.start < offset + len(name) and offset < e.end]
+        if any(e.label in NOT_PERSON and name in e.text for e in found):
             return False
         votes += any(e.label == "PERSON" for e in found)
-    return votes == len(_CARRIERS)
+    return votes >= len(_CARRIERS) - 1

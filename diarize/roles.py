@@ -1,19 +1,30 @@
-"""Speaker roles and names in a news broadcast, from the turn structure and what is said.
+"""Speaker roles and names in a news broadcast, from what is said at the turn boundaries.
 
-The rules follow how broadcast news is spoken, not one programme's wording:
+News speech reveals who speaks in a few places, and only there:
 
-- the anchor opens and closes the item and hands over with the next speaker's name at the end
-  of a turn ("... is in London with more. Anna?");
-- a greeting at the start of a turn names the previous speaker ("Morning, Heather.") and a
-  thank-you with a name names the one who just spoke ("Anna Cunningham, thanks very much");
-- a name at the very end of a turn, just before the speaker changes, addresses the next speaker;
-  a name in the middle of a turn addresses a listener who may not be in the recording at all;
-- a quoted official follows a cue ("take a listen", "said", "heard from") that names them, and
-  the video description often spells the name out ("John Kirby, spokesperson of ...");
-- the correspondent holds the longest turns.
+- the end of a turn introduces or addresses the next speaker: a hand-off ("Anna Cunningham is in
+  London with more. Anna?", "let's go to Tom in Berlin", "BBC's Mark Lowen reports", "over to
+  you, Priya"), a live guest ("joining us now is Professor Jane Smith of ..."), or a quote cue
+  ("... spokesman John Kirby told reporters. Take a listen.", "here's what she said");
+- the start of a turn answers the previous speaker: a greeting or thanks with a name ("Morning,
+  Heather.", "Anna Cunningham, thanks very much", "Thank you, Senator.");
+- a speaker names themselves: a sign-off ("Jane Smith, CNN, Washington."), an introduction
+  ("Good evening, I'm ...", "This is Diane in New Jersey").
 
-A name is only given when the speech or the description reveals it; a wrong name is worse than
-none, so conflicting evidence leaves the name empty.
+A name must be a person to spaCy's named-entity recogniser (``diarize.ner``), so places and
+organisations next to cue words never become names, and titles of any length stay outside it
+("Prime Minister Keir Starmer" -> "Keir Starmer"). A name in the middle of a turn addresses a
+listener who may not be in the recording at all and is never used.
+
+Roles need evidence just as names do: the anchor is the one who introduces others, a
+correspondent is introduced as one (or signs off, or is thanked for a report), a quoted speaker
+follows a quote cue and is an official, a guest or a member of the public by the words that
+describe them. A recording without any of these (a meeting, a phone call) gets "other" for all.
+
+Precision first: a wrong name is worse than none. Conflicting names leave the name empty, a
+first name becomes a full name only where the same evidence links the two, and a spelling the
+ASR alone produced with low confidence is kept only where the video's title or description, or
+the captions, spell it the same. Each speaker's ``evidence`` records the rule and the words.
 """
 
 from __future__ import annotations
@@ -24,82 +35,190 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from retranscribe.transcript import Speaker, SpeakerRole, Transcript, VideoMetadata, Word
-
-_NAME_TOKEN = r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*"
-_FULL_NAME = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})\b")
-
-# Capitalised words that end or start sentences and are no one's name.
-_NOT_NAMES = {
-    "Again", "Also", "Alright", "And", "Anyway", "But", "Bye", "Correct", "Exactly", "Good", "Great",
-    "Hello", "Hey", "Hi", "How", "Indeed", "Look", "Morning", "Evening", "Afternoon", "No", "Now",
-    "Okay", "Ok", "Please", "Really", "Right", "So", "Sorry", "Sure", "Thanks", "Thank", "That",
-    "The", "Then", "There", "This", "Today", "Tonight", "Tomorrow", "Too", "Well", "What", "When",
-    "Where", "Who", "Why", "Yes", "Yeah", "Yesterday", "You", "I", "We", "They", "He", "She", "It",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "God",
-}
-# Words that precede a name as a title and are not part of it.
-_TITLES = {
-    "President", "Prime", "Minister", "Secretary", "Senator", "Governor", "Mayor", "General",
-    "Chancellor", "Ambassador", "Spokesman", "Spokeswoman", "Spokesperson", "Director", "Chief",
-    "Mr", "Mrs", "Ms", "Dr", "Professor", "Premier", "King", "Queen", "Prince", "Judge", "Colonel",
-    "Admiral", "Sir", "Dame", "Lord", "Lady", "Vice", "Deputy", "Foreign", "Defence", "Defense",
-}
-
-_GREETING = re.compile(
-    rf"^(?i:(?:good\s+)?(?:morning|afternoon|evening|day)|hi|hello|thanks|thank\s+you)"
-    # The name must close the greeting ("Morning, Heather."), not start the next sentence
-    # ("Thanks. Shoppers here say ...").
-    rf"(?:\s+(?i:so\s+much|very\s+much|for\s+having\s+me))?,?\s+({_NAME_TOKEN})\s*(?:[,.!?]|$)"
-)
-_NAME_THANKS = re.compile(
-    rf"^({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}),?\s+(?i:thanks|thank\s+you)\b"
-    rf"|^(?i:thanks|thank\s+you)(?:\s+(?i:so\s+much|very\s+much))?,\s+({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})\b"
-)
-# A name alone (or after a comma) at the very end of a turn: "... more. Anna?" / "... to you, Anna."
-_HANDOVER = re.compile(rf"(?:^|[,.?!:\u2013\u2014-])\s*({_NAME_TOKEN})\s*[?.!]?\s*$")
-_QUOTE_CUE = re.compile(
-    r"(?i)\b(?:take\s+a\s+listen|have\s+a\s+listen|listen\s+to|let'?s\s+listen|here'?s\s+what|"
-    r"take\s+a\s+look|heard\s+from|said|says|told|telling|explain(?:s|ed)?|spoke\s+to|speaking\s+to)\b"
-)
-# "NAME, TITLE" in a description: the title starts lowercase or with a title word.
-_DESCRIPTION_PERSON = re.compile(
-    rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}),\s+(?:the\s+|a\s+|an\s+)?"
-    rf"((?:[a-z][\w.-]*|{'|'.join(sorted(_TITLES))})[^,.;]*(?:\.[A-Z]\.?[^,.;]*)*)"
+from diarize import ner
+from retranscribe.transcript import (
+    CaptionTrack,
+    Speaker,
+    SpeakerRole,
+    Transcript,
+    VideoMetadata,
+    Word,
+    ends_sentence,
 )
 
 # Speakers with less speech than this share (and under MIN_SECONDS) are diarization debris.
 MIN_SHARE = 0.03
 MIN_SECONDS = 5.0
+# An ASR word below this probability is a guess unless something else spells it the same.
+GUESS_PROBABILITY = 0.5
+
+_TOKEN = r"[A-Z][\w'\u2019.-]*"
+
+# Words before a name that are a title or a description, never part of the name.
+_TITLE_WORDS = {
+    "president", "vice", "prime", "minister", "secretary", "senator", "sen", "governor", "gov", "mayor",
+    "general", "gen", "chancellor", "ambassador", "spokesman", "spokeswoman", "spokesperson", "director",
+    "chief", "mr", "mrs", "ms", "miss", "dr", "doctor", "professor", "prof", "premier", "king", "queen",
+    "prince", "princess", "judge", "justice", "colonel", "col", "admiral", "adm", "sir", "dame", "lord",
+    "lady", "deputy", "foreign", "defence", "defense", "home", "health", "finance", "interior", "state",
+    "commissioner", "inspector", "detective", "superintendent", "sergeant", "sgt", "constable", "officer",
+    "captain", "capt", "lieutenant", "lt", "major", "commander", "representative", "rep", "congressman",
+    "congresswoman", "councillor", "councilman", "councilwoman", "leader", "speaker", "attorney", "sheriff",
+    "pope", "father", "reverend", "rev", "rabbi", "imam", "bishop", "archbishop", "correspondent", "reporter",
+    "editor", "anchor", "host", "presenter", "analyst", "economist", "executive", "ceo", "chairman", "chairwoman",
+    "chair", "founder", "coach", "manager", "mp", "mep", "u.s.", "us", "uk", "u.k.", "un", "u.n.", "eu",
+    "nato", "white", "house", "labour", "conservative", "democratic", "republican", "senior", "junior",
+    "assistant", "associate", "national", "security", "political", "economics", "international", "chief's",
+    "medical", "environment", "education", "transport", "trade", "justice", "energy", "climate", "science",
+}
+# Capitalised words that open or close sentences and are no one's name.
+_NOT_NAMES = {
+    "again", "also", "alright", "and", "anyway", "but", "bye", "correct", "exactly", "good", "great", "hello",
+    "hey", "hi", "how", "indeed", "look", "morning", "evening", "afternoon", "no", "now", "okay", "ok",
+    "please", "really", "right", "so", "sorry", "sure", "thanks", "thank", "that", "the", "then", "there",
+    "this", "today", "tonight", "tomorrow", "too", "well", "what", "when", "where", "who", "why", "yes",
+    "yeah", "yesterday", "you", "i", "we", "they", "he", "she", "it", "everyone", "everybody", "folks",
+    "guys", "all", "both", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "god", "listen", "welcome", "cheers", "absolutely", "certainly", "course", "sir", "madam", "ma'am",
+}
+
+# What describes a person, by the role it implies. Checked on the words around a name.
+_OFFICIAL = re.compile(
+    r"(?i)\b(?:president|prime\s+minister|minister|secretary|senator|governor|mayor|chancellor|ambassador|"
+    r"spokes(?:man|woman|person)|official|officials|commissioner|police|sheriff|constable|superintendent|"
+    r"inspector|detective|congress(?:man|woman)?|representative|lawmaker|legislator|MP|MEP|councill?or|"
+    r"council|ministry|department|agency|government|administration|white\s+house|pentagon|kremlin|"
+    r"downing\s+street|general|admiral|colonel|military|army|navy|fire\s+chief|chief\s+constable|"
+    r"attorney\s+general|prosecutor|judge|deputy|premier|cabinet|parliament|authority|authorities|"
+    r"regulator|press\s+conference|told\s+reporters|in\s+a\s+statement|briefing)\b"
+)
+_GUEST = re.compile(
+    r"(?i)\b(?:professor|prof|dr|doctor|analyst|expert|economist|researcher|scientist|historian|author|"
+    r"lecturer|fellow|think\s+tank|university|institute|consultant|strategist|adviser|advisor|campaigner|"
+    r"activist|lawyer|chief\s+executive|ceo|founder|director\s+of|head\s+of\s+research|epidemiologist|"
+    r"virologist|physician|surgeon|meteorologist|forecaster|climatologist|journalist\s+and\s+author)\b"
+)
+_PUBLIC = re.compile(
+    r"(?i)\b(?:residents?|locals?|shoppers?|voters?|commuters?|parents?|neighbou?rs?|customers?|passengers?|"
+    r"fans?|pensioners?|students?|workers?|farmers?|drivers?|owners?|shopkeepers?|homeowners?|tenants?|"
+    r"families|mother|father|mum|dad|grandmother|grandfather|witness(?:es)?|bystanders?|survivors?|"
+    r"people\s+here|runs\s+a|works\s+(?:at|in|as)|lives\s+(?:in|near|here)|who\s+lives|has\s+lived|"
+    r"one\s+(?:man|woman)|a\s+(?:man|woman)\s+who|member\s+of\s+the\s+public|taxpayers?|patients?|"
+    r"nurse|teacher|waitress|waiter|barista|volunteer|protesters?|demonstrators?)\b"
+)
+_CORRESPONDENT = re.compile(
+    r"(?i)\b(?:correspondent|reporter|editor|producer|our\s+(?:own\s+)?\w+\s+(?:team|desk)|"
+    r"reports?|reporting|has\s+(?:more|the\s+story|the\s+latest|the\s+details|this\s+report)|"
+    r"is\s+(?:in|at|outside|live)\b|joins\s+us\s+(?:live\s+)?from|sent\s+(?:us\s+)?this|filed\s+this)"
+)
+
+# A quote cue: the next voice is someone being quoted.
+_QUOTE_CUE = re.compile(
+    r"(?i)(?:take\s+a\s+listen|have\s+a\s+listen|let'?s\s+(?:take\s+a\s+)?listen|listen\s+to\s+(?:this|what)|"
+    r"here'?s\s+(?:what|how|more)|here\s+is\s+what|this\s+is\s+what|in\s+(?:his|her|their)\s+(?:own\s+)?words|"
+    r"had\s+this\s+to\s+say|put\s+it\s+(?:this\s+way|like\s+this)|told\s+(?:reporters|us|me|the\s+\w+|journalists)|"
+    r"in\s+a\s+statement|said|says|explained|added|insisted|warned|argued|told|telling|spoke\s+to\s+us|"
+    r"(?:she|he|they)\s+(?:said|says|told)|heard\s+from|speaking\s+(?:to|with|at)|:\s*$)"
+)
+# Cues that point forward to a voice that comes next (not a report of something said before).
+_FORWARD_CUE = re.compile(
+    r"(?i)(?:take\s+a\s+listen|have\s+a\s+listen|let'?s\s+(?:take\s+a\s+)?listen|listen\s+to\s+(?:this|what)|"
+    r"here'?s\s+(?:what|how|more)|here\s+is\s+what|this\s+is\s+what|in\s+(?:his|her|their)\s+(?:own\s+)?words|"
+    r"had\s+this\s+to\s+say|put\s+it\s+(?:this\s+way|like\s+this)|:\s*$)"
+)
+# A hand-off to a reporter or a live guest, with the person's name as {N}.
+_HANDOFF_AFTER = [  # text right after the name
+    ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was)\s+(?:live\s+)?(?:in|at|from|outside|inside|near|on)\b"),
+    ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+story|the\s+latest|the\s+details|this\s+report|that\s+story|the\s+report)"),
+    ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|has\s+been\s+following|is\s+following)"),
+    ("joins-us", r"^,?\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
+    ("welcome", r"^,?\s+(?:welcome|good\s+to\s+(?:have|see)\s+you|thanks\s+for\s+(?:joining|being|coming)|thank\s+you\s+for\s+(?:joining|being|coming))"),
+    ("over-to-you", r"^,?\s+(?:over\s+to\s+you|back\s+to\s+you|go\s+ahead|what\s+(?:are|is|do|did|can)\b)"),
+]
+_HANDOFF_BEFORE = [  # text right before the name (its description may sit between)
+    ("go-to", r"(?:let'?s\s+go|we\s+go|going|turn|cross|head)\s+(?:now\s+)?(?:live\s+)?(?:over\s+)?to\s+"),
+    ("over-to", r"\bover\s+to\s+(?:you,?\s+)?"),
+    ("joining-us", r"\b(?:joining\s+(?:us|me)|joined\s+(?:now\s+)?by|with\s+(?:us|me)\s+(?:now\s+)?(?:is|are)|we'?re\s+joined\s+by|i'?m\s+joined\s+by|(?:us|me)\s+now\s+is)\b[^.?!]*?"),
+    ("outlet-s", r"\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*'s\s+"),
+    ("our", r"\bour\s+"),
+]
+_GREETING_HEAD = re.compile(
+    r"^(?i:(?:good\s+)?(?:morning|afternoon|evening|day)|hi|hello|hey|thanks|thank\s+you|cheers)"
+    r"(?i:\s+(?:so\s+much|very\s+much|for\s+having\s+me|for\s+that|again))?\s*,?\s+(?P<name>.+?)\s*(?:[,.!?]|$)"
+)
+_NAME_THANKS = re.compile(r"^(?P<name>[^,.?!]+?),?\s+(?i:thanks|thank\s+you|many\s+thanks)\b")
+_SELF_INTRO = re.compile(
+    r"(?:^|[.?!,]\s+|\band\s+)(?i:i'?m|i\s+am|my\s+name\s+is|this\s+is)\s+(?P<name>[A-Z][^,.?!]*?)"
+    r"(?=\s*(?:[,.?!]|$|\s+(?i:in|from|at|for|with|and|reporting|here)\b))"
+)
+_SIGN_OFF = re.compile(
+    r"(?:^|[.?!]\s+)(?:(?i:for)\s+[^,.?!]+,\s+)?(?:(?i:i'?m|this\s+is)\s+)?(?P<name>[A-Z][^,.?!]+?),\s+"
+    r"(?P<outlet>[A-Z][^,.?!]*?),\s+(?P<place>[A-Z][^,.?!]*?)\s*\.?$"
+)
+_REPORTING_FROM = re.compile(r"(?:^|[.?!]\s+)(?P<name>[A-Z][^,.?!]+?),?\s+(?i:reporting|for\s+[A-Z][^,.?!]*\s+in)\b[^.?!]*\.?$")
+_VOCATIVE_END = re.compile(r"(?:^|[,.?!:\u2013\u2014-])\s*(?P<name>[A-Z][^,.?!]*?)\s*(?P<end>[?!.]?)\s*$")
+_NEWS_OPENER = re.compile(
+    r"(?i)^(?:good\s+(?:morning|afternoon|evening)|welcome\s+(?:back|to)|hello\s+and\s+welcome|"
+    r"(?:this\s+is|you'?re\s+watching)\s+\w+|(?:in\s+the\s+news|our\s+top\s+story|breaking\s+news|"
+    r"internationally|tonight|today)\b)"
+)
+_REPORT_THANKS = re.compile(r"(?i)\b(?:thanks?(?:\s+you)?\s+(?:very\s+much\s+)?for\s+(?:that|your|the)\s+(?:report|update|analysis))")
+_UNNAMED_REPORTER = re.compile(
+    r"(?i)\b(?:our|my)\s+(?:[\w-]+\s+){0,3}(?:correspondent|reporter|editor)\s+(?:has|is|joins|reports|brings|sent|filed)"
+)
 
 
 @dataclass
 class _Turn:
+    index: int
     speaker: str
     words: list[Word] = field(default_factory=list)
 
     @property
-    def start(self) -> float:
-        return self.words[0].start
-
-    @property
-    def end(self) -> float:
-        return self.words[-1].end
-
-    @property
     def duration(self) -> float:
-        return self.end - self.start
+        return self.words[-1].end - self.words[0].start
 
     @property
     def text(self) -> str:
         return " ".join(w.word.strip() for w in self.words).strip()
 
-    def head(self, count: int = 10) -> str:
-        return " ".join(w.word.strip() for w in self.words[:count]).strip()
+    # Words that diarization put on the wrong side of a speaker change: the end of a cue that
+    # spilled into the next turn ("... Take" | "a listen. Yeah, look ...").
+    spill_in: list[str] = field(default_factory=list)  # appended to this turn's end
+    skip_head: int = 0  # words at this turn's start that belong to the previous turn
 
-    def tail(self, count: int = 30) -> str:
-        # Words, not sentences: ASR punctuation is unreliable ("the U .S. National ...").
-        return " ".join(w.word.strip() for w in self.words[-count:]).strip()
+    @property
+    def own_words(self) -> list[Word]:
+        return self.words[self.skip_head:]
+
+    def sentences(self) -> list[str]:
+        out: list[list[str]] = [[]]
+        for token in [w.word.strip() for w in self.own_words] + self.spill_in:
+            out[-1].append(token)
+            if ends_sentence(token):
+                out.append([])
+        return [" ".join(s) for s in out if s]
+
+
+@dataclass
+class _Clue:
+    """One piece of evidence about one speaker: a name or a role, the rule, the words."""
+
+    speaker: str
+    rule: str
+    words: str
+    turn: int
+    name: str | None = None
+    role: SpeakerRole | None = None
+    weight: float = 1.0
+
+    def record(self) -> dict:
+        out = {"rule": self.rule, "words": self.words, "turn": self.turn}
+        if self.name:
+            out["name"] = self.name
+        if self.role:
+            out["role"] = self.role.value
+        return out
 
 
 def _turns(transcript: Transcript) -> list[_Turn]:
@@ -108,100 +227,347 @@ def _turns(transcript: Transcript) -> list[_Turn]:
         if word.speaker is None or not word.word.strip():
             continue
         if not turns or turns[-1].speaker != word.speaker:
-            turns.append(_Turn(word.speaker))
+            turns.append(_Turn(len(turns), word.speaker))
         turns[-1].words.append(word)
+    # A turn that stops mid-sentence while the next one opens with a short fragment ending a
+    # sentence: the fragment is the end of this turn (diarization boundaries are ~0.5 s off).
+    for turn, following in zip(turns, turns[1:]):
+        if ends_sentence(turn.words[-1].word):
+            continue
+        for count, word in enumerate(following.words[:5], start=1):
+            if ends_sentence(word.word):
+                if count < len(following.words):
+                    turn.spill_in = [w.word.strip() for w in following.words[:count]]
+                    following.skip_head = count
+                break
     return turns
 
 
-def _strip_titles(name: str) -> str:
-    tokens = name.split()
-    while tokens and tokens[0] in _TITLES:
+def _clean(token: str) -> str:
+    return token.strip(".,;:!?\"'()[]\u201c\u201d\u2018\u2019")
+
+
+def _strip_title(name: str) -> str:
+    tokens = [t for t in name.split() if t]
+    while tokens and (_clean(tokens[0]).lower() in _TITLE_WORDS or _clean(tokens[0]).lower().rstrip(".") in _TITLE_WORDS):
         tokens = tokens[1:]
-    return " ".join(tokens)
+    # A possessive or trailing punctuation is not part of a name ("Kirby's").
+    if tokens:
+        tokens[-1] = re.sub(r"(?:'s|\u2019s)$", "", tokens[-1])
+    return " ".join(_clean(t) if i == len(tokens) - 1 else t.strip(",;:") for i, t in enumerate(tokens)).strip()
 
 
-def _is_name(token: str) -> bool:
-    return bool(re.fullmatch(_NAME_TOKEN, token)) and token not in _NOT_NAMES
+def _title_of(name: str) -> str:
+    """The title words that precede the name in ``name`` ("Senator" in "Senator Warren")."""
+    tokens = name.split()
+    title = []
+    for token in tokens:
+        if _clean(token).lower().rstrip(".") in _TITLE_WORDS:
+            title.append(token)
+        else:
+            break
+    return " ".join(title)
 
 
-def _full_names(text: str) -> list[str]:
-    names = []
-    for match in _FULL_NAME.finditer(text):
-        name = _strip_titles(match.group(1))
-        tokens = name.split()
-        if len(tokens) >= 2 and not any(t in _NOT_NAMES for t in tokens):
-            names.append(name)
-    return names
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "dos", "das", "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "y"}
 
 
-def description_people(metadata: VideoMetadata | None) -> dict[str, str]:
-    """People the description introduces as "NAME, TITLE": name -> title."""
-    if metadata is None:
-        return {}
-    people: dict[str, str] = {}
-    for match in _DESCRIPTION_PERSON.finditer(metadata.description or ""):
-        name = _strip_titles(match.group(1))
-        if len(name.split()) >= 2 and not any(t in _NOT_NAMES for t in name.split()):
-            people.setdefault(name, match.group(2).strip())
-    return people
-
-
-def _same_person(a: str, b: str) -> bool:
-    """Two spellings of one name (ASR may misspell a surname slightly)."""
-    ta, tb = a.split(), b.split()
-    if ta[-1].lower() != tb[-1].lower() and fuzz.ratio(ta[-1].lower(), tb[-1].lower()) < 80:
+def _looks_like_name(name: str) -> bool:
+    tokens = name.split()
+    if not tokens or len(tokens) > 5:
         return False
-    if len(ta) >= 2 and len(tb) >= 2:
-        return fuzz.ratio(a.lower(), b.lower()) >= 80
+    if not tokens[0][:1].isupper() or not tokens[-1][:1].isupper():
+        return False
+    for token in tokens:
+        bare = _clean(token)
+        if bare.lower() in _NOT_NAMES or bare.lower() in _TITLE_WORDS and len(tokens) == 1:
+            return False
+        if not (bare[:1].isupper() or bare.lower() in _PARTICLES or re.match(r"^(?:al|el|bin|ibn|van|von|de|da|di|du|le|la)-[A-Z]", bare)):
+            return False
+        if any(ch.isdigit() for ch in bare):
+            return False
     return True
 
 
-def _canonical(name: str, known: list[str], preferred: list[str]) -> str:
-    """The best spelling of ``name``: a description's spelling, else a full name from the
-    speech for a first name when exactly one full name starts with it."""
-    for candidate in preferred:
-        if _same_person(name, candidate):
-            return candidate
+class _Persons:
+    """Person names the recogniser finds in a text, with their character spans."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.entities = ner.entities(text)
+        self.persons = [e for e in self.entities if e.label == "PERSON"]
+
+    def non_person_at(self, start: int, end: int) -> bool:
+        return any(e.label in ner.NOT_PERSON and e.start < end and start < e.end for e in self.entities)
+
+    def person_in(self, start: int, end: int) -> ner.Entity | None:
+        """The person entity inside [start, end), if the span holds one and nothing else."""
+        inside = [e for e in self.persons if e.start >= start - 1 and e.end <= end + 1]
+        if len(inside) == 1:
+            return inside[0]
+        return None
+
+
+def _person_name(candidate: str, persons: _Persons | None = None, start: int = 0, context_places: set[str] = frozenset()) -> str | None:
+    """``candidate`` (which may carry a title) as a person's name, or None: it must look like a
+    name, and the recogniser must take it for a person (in its own text where given, else in
+    sentences where only a name fits) and never for a place or an organisation."""
+    name = _strip_title(candidate)
+    if not name or not _looks_like_name(name):
+        return None
+    if name in context_places:
+        return None
     if len(name.split()) == 1:
-        matches = {full for full in known + preferred if full.split()[0] == name}
-        if len(matches) == 1:
-            return matches.pop()
-    return name
+        # In running text this small model labels unfamiliar first names at random ("Morning,
+        # Priya, investors ..." gives ORG); a single word is judged in carrier sentences alone.
+        return name if ner.reads_as_person(name) else None
+    offset = start + candidate.find(name.split()[0]) if start is not None else 0
+    if persons is not None:
+        if persons.non_person_at(offset, offset + len(name)):
+            return None
+        entity = persons.person_in(offset, offset + len(name))
+        if entity is not None:
+            stripped = _strip_title(entity.text)
+            # The recogniser's span may drop a hyphenated or particle part; keep the longer.
+            return name if len(name) >= len(stripped) and stripped in name else (stripped if _looks_like_name(stripped) else None)
+    return name if ner.reads_as_person(name) else None
 
 
 @dataclass
-class _Evidence:
-    votes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+class _Context:
+    turns: list[_Turn]
+    places: set[str]
+    first_turn: dict[str, int]
 
-    def add(self, speaker: str, name: str, weight: float = 1.0) -> None:
-        self.votes[speaker][name] += weight
+    def first_appearance(self, turn: _Turn) -> bool:
+        return self.first_turn[turn.speaker] == turn.index
 
 
-def _handover_name(turn: _Turn) -> str | None:
-    match = _HANDOVER.search(turn.text)
-    if match and _is_name(match.group(1)):
-        return match.group(1)
+def _tail_sentences(turn: _Turn, count: int = 3) -> list[str]:
+    return turn.sentences()[-count:]
+
+
+def _describe_role(text: str) -> SpeakerRole | None:
+    """The role the words around a person imply, if one clearly does."""
+    if _CORRESPONDENT.search(text) and not _OFFICIAL.search(text) and not _GUEST.search(text):
+        return SpeakerRole.CORRESPONDENT
+    found = [r for r, pattern in ((SpeakerRole.QUOTED_OFFICIAL, _OFFICIAL), (SpeakerRole.GUEST, _GUEST), (SpeakerRole.MEMBER_OF_THE_PUBLIC, _PUBLIC)) if pattern.search(text)]
+    if len(found) == 1:
+        return found[0]
+    if SpeakerRole.QUOTED_OFFICIAL in found and SpeakerRole.MEMBER_OF_THE_PUBLIC in found and SpeakerRole.GUEST not in found:
+        return SpeakerRole.QUOTED_OFFICIAL  # "police told residents"
     return None
 
 
-def _quote_name(turn: _Turn, preferred: list[str]) -> str | None:
-    """The person a quote cue at the end of ``turn`` introduces, if it names one."""
-    tail = turn.tail(30)
-    if not _QUOTE_CUE.search(tail):
-        return None
-    names = _full_names(tail)
-    if not names:
-        return None
-    for name in reversed(names):
-        if any(_same_person(name, p) for p in preferred):
-            return name
-    # Nearest to the hand-over: the quoted person is named last ("... spokesman John Kirby, who ...").
-    return names[-1]
+def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Clue]:
+    """What the end of ``turn`` says about the speaker of ``following``."""
+    clues: list[_Clue] = []
+    target = following.speaker
+    sentences = _tail_sentences(turn, 3)
+    tail = " ".join(sentences)
+    persons = _Persons(tail)
+    last = sentences[-1] if sentences else ""
+    first_time = ctx.first_appearance(following)
+
+    # A vocative at the very end: "... Anna?", "Over to you, Priya.", ", Tom"
+    vocative = _VOCATIVE_END.search(last)
+    if vocative:
+        raw = vocative.group("name")
+        raw = re.sub(r"(?i)^(?:and|so|over\s+to\s+you|back\s+to\s+you|to\s+you)\s*,?\s*", "", raw).strip()
+        whole_sentence = vocative.start("name") == 0 or last[: vocative.start("name")].rstrip().endswith((".", "?", "!"))
+        single = len(_strip_title(raw).split()) == 1
+        handoff_phrase = re.search(r"(?i)(?:over|back)\s+to\s+you|go\s+ahead|what\s+do\s+you", last)
+        if vocative.group("end") != "." or whole_sentence or single and handoff_phrase or single:
+            start = len(tail) - len(last) + vocative.start("name") + vocative.group("name").find(raw)
+            name = _person_name(raw, persons, start, ctx.places) if raw else None
+            if name and not (vocative.group("end") == "." and not whole_sentence and len(name.split()) > 1):
+                clues.append(_Clue(target, "hand-over: name that ends the turn", last[-60:], turn.index, name=name, weight=1.0))
+            elif raw and _title_of(raw) == raw.strip():
+                # "Thank you, Senator." / "Professor?": a title alone names no one, but it is a role.
+                role = _describe_role(raw)
+                if role:
+                    clues.append(_Clue(target, "title that ends the turn", last[-60:], turn.index, role=role, weight=0.5))
+
+    # Introductions of the next speaker: a person entity in a hand-off slot.
+    for entity in persons.persons:
+        name = _person_name(entity.text, persons, entity.start, ctx.places)
+        if not name:
+            continue
+        before = tail[max(0, entity.start - 80): entity.start]
+        after = tail[entity.end: entity.end + 60]
+        sentence_of = next((s for s in sentences if entity.text in s), tail)
+        rule = None
+        for label, pattern in _HANDOFF_AFTER:
+            if re.search(pattern, after):
+                rule = label
+                break
+        if rule is None:
+            for label, pattern in _HANDOFF_BEFORE:
+                if re.search(pattern + r"(?:(?:the|a|an|our|their)\s+)?(?:[\w.'\u2019-]+\s+){0,7}$", before) and (
+                    label not in ("outlet-s", "our") or re.search(r"(?i)correspondent|reporter|editor|\breports\b|has\s+more|is\s+in\b|joins", before + after)
+                ):
+                    rule = label
+                    break
+        described = _describe_role(before[-60:] + " " + after[:40])
+        if rule is not None:
+            if rule in ("is-in", "has-more", "reports", "outlet-s", "go-to") or rule == "our":
+                role = SpeakerRole.CORRESPONDENT if described in (None, SpeakerRole.CORRESPONDENT) else described
+            elif rule in ("joining-us", "joins-us", "welcome"):
+                role = described if described and described is not SpeakerRole.MEMBER_OF_THE_PUBLIC else (
+                    SpeakerRole.CORRESPONDENT if re.search(r"(?i)\bfrom\s+[A-Z]|\blive\b", before + after) else SpeakerRole.GUEST
+                )
+            else:
+                role = None
+            clues.append(_Clue(target, f"introduction: {rule}", sentence_of, turn.index, name=name, role=role, weight=2.0))
+            continue
+        # A quote cue: the person named before "said", "told reporters", "take a listen".
+        if not first_time:
+            continue
+        cue_after = _QUOTE_CUE.search(tail[entity.end:])
+        cue_before = re.search(r"(?i)(?:heard\s+from|spoke\s+(?:to|with)|talked\s+to|asked|according\s+to)\s+(?:[\w.'\u2019-]+\s+){0,7}$", before)
+        forward = _FORWARD_CUE.search(last) or entity.text in last
+        later_persons = [e for e in persons.persons if e.start > entity.end and _person_name(e.text, persons, e.start, ctx.places)]
+        if (cue_after or cue_before) and forward and not later_persons:
+            role = described or SpeakerRole.QUOTED_OFFICIAL
+            if role is SpeakerRole.CORRESPONDENT:
+                role = SpeakerRole.QUOTED_OFFICIAL
+            clues.append(_Clue(target, "quote cue", sentence_of, turn.index, name=name, role=role, weight=2.0))
+
+    # Cues that give a role without a name.
+    if _UNNAMED_REPORTER.search(tail):
+        clues.append(_Clue(target, "introduction: our reporter", _UNNAMED_REPORTER.search(tail).group(0), turn.index, role=SpeakerRole.CORRESPONDENT, weight=1.0))
+    if first_time and _FORWARD_CUE.search(last) and not any(c.role for c in clues):
+        described = _describe_role(" ".join(sentences[-2:]))
+        role = described if described and described is not SpeakerRole.CORRESPONDENT else None
+        if role is None and re.search(r"(?i)\b(?:spoke\s+to\s+(?:some|a\s+few|one)|people|some\s+of\s+them)\b", tail):
+            role = SpeakerRole.MEMBER_OF_THE_PUBLIC
+        clues.append(_Clue(target, "quote cue without a name", last[-80:], turn.index, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=1.0 if role else 0.5))
+    return clues
 
 
-def label_speakers(transcript: Transcript, metadata: VideoMetadata | None = None) -> list[Speaker]:
+def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_Clue]:
+    """What the start of ``turn`` says about the speaker of ``previous``."""
+    clues: list[_Clue] = []
+    sentences = turn.sentences()[:2]
+    head = " ".join(sentences)
+    persons = _Persons(head)
+    if _REPORT_THANKS.search(head):
+        clues.append(_Clue(previous.speaker, "thanked for a report", _REPORT_THANKS.search(head).group(0), turn.index, role=SpeakerRole.CORRESPONDENT, weight=1.0))
+    # A lone hand-back that diarization put at this turn's start ("Heather? Anna Cunningham,
+    # thanks ...") is skipped: the greeting or thanks is the next sentence.
+    if len(sentences) > 1 and len(sentences[0].split()) == 1 and sentences[0].endswith("?"):
+        head = sentences[1]
+        persons = _Persons(head)
+    greeting = _GREETING_HEAD.search(head)
+    if greeting:
+        raw = greeting.group("name")
+        name = _person_name(raw, persons, greeting.start("name"), ctx.places)
+        if name:
+            clues.append(_Clue(previous.speaker, "greeting or thanks with a name", head[: greeting.end()], turn.index, name=name, weight=1.0))
+        elif _title_of(raw) == raw.strip():
+            role = _describe_role(raw)
+            if role:
+                clues.append(_Clue(previous.speaker, "greeting or thanks with a title", head[: greeting.end()], turn.index, role=role, weight=0.5))
+    thanks = _NAME_THANKS.search(head)
+    if thanks:
+        name = _person_name(thanks.group("name"), persons, 0, ctx.places)
+        if name:
+            clues.append(_Clue(previous.speaker, "name, then thanks", head[: thanks.end()], turn.index, name=name, weight=1.0))
+    return clues
+
+
+def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
+    """What a speaker says about themselves: a sign-off or an introduction."""
+    clues: list[_Clue] = []
+    sentences = turn.sentences()
+    last = sentences[-1] if sentences else ""
+    persons = _Persons(last)
+    sign_off = _SIGN_OFF.search(last)
+    if sign_off:
+        name = _person_name(sign_off.group("name"), persons, sign_off.start("name"), ctx.places)
+        if name and persons.non_person_at(sign_off.start("outlet"), sign_off.end("place")) or name and len(turn.words) >= 30:
+            clues.append(_Clue(turn.speaker, "sign-off: name, outlet, place", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
+            ctx.places.add(sign_off.group("place").strip())
+    reporting = _REPORTING_FROM.search(last)
+    if reporting and not sign_off:
+        name = _person_name(reporting.group("name"), persons, reporting.start("name"), ctx.places)
+        if name:
+            clues.append(_Clue(turn.speaker, "sign-off: reporting from", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
+    for sentence in sentences[:3] + (sentences[-1:] if len(sentences) > 3 else []):
+        intro = _SELF_INTRO.search(sentence)
+        if not intro:
+            continue
+        sentence_persons = _Persons(sentence)
+        name = _person_name(intro.group("name"), sentence_persons, intro.start("name"), ctx.places)
+        if name:
+            role = None
+            if re.search(r"(?i)\b(?:welcome\s+to|this\s+is\s+\w+\s+news|good\s+(?:morning|afternoon|evening)|and\s+this\s+is)\b", " ".join(sentences[:2])) and turn.index <= 1:
+                role = SpeakerRole.ANCHOR
+            elif re.search(r"(?i)\b(?:for\s+[A-Z]\w*(?:\s+News)?|reporting)\b", sentence) and sentence is last:
+                role = SpeakerRole.CORRESPONDENT
+            clues.append(_Clue(turn.speaker, "introduces self", sentence, turn.index, name=name, role=role, weight=1.5))
+    return clues
+
+
+def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
+    """Persons in the title and description, with the words around them."""
+    if metadata is None:
+        return []
+    people: list[tuple[str, str]] = []
+    for text in (metadata.title or "", metadata.description or ""):
+        persons = _Persons(text)
+        for entity in persons.persons:
+            name = _strip_title(entity.text)
+            if _looks_like_name(name):
+                context = text[max(0, entity.start - 60): entity.end + 80]
+                people.append((name, context))
+    return people
+
+
+def _metadata_places(metadata: VideoMetadata | None, turns: list[_Turn]) -> set[str]:
+    places: set[str] = set()
+    texts = [metadata.title or "", metadata.description or ""] if metadata else []
+    for text in texts:
+        places.update(e.text for e in ner.entities(text) if e.label in ("GPE", "LOC", "FAC", "ORG", "NORP"))
+    return places
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Two spellings of one full name (a surname misspelt slightly by the ASR or captions)."""
+    ta, tb = a.lower().split(), b.lower().split()
+    if len(ta) < 2 or len(tb) < 2:
+        return False
+    return fuzz.ratio(ta[0], tb[0]) >= 80 and fuzz.ratio(" ".join(ta[1:]), " ".join(tb[1:])) >= 75
+
+
+def _spelling(name: str, meta_people: list[tuple[str, str]], transcript_words: dict[str, float], caption_text: str | None) -> tuple[str | None, str]:
+    """The spelling to give ``name``, and why; None where the evidence does not hold it up."""
+    for person, _ in meta_people:
+        if person == name or _same_person(name, person):
+            return person, "spelling from the title or description"
+    tokens = name.split()
+    if caption_text is not None:
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", caption_text):
+            return name, "captions and ASR agree"
+        caption_tokens = set(re.findall(r"[\w'-]+", caption_text))
+        if not all(t in caption_tokens for t in tokens if t.lower() not in _PARTICLES):
+            # Captions spell it otherwise: conflicting evidence.
+            if any(fuzz.ratio(t, c) >= 75 for t in tokens for c in caption_tokens if c[:1].isupper() and c != t):
+                return None, "captions spell it otherwise"
+    confidence = min(transcript_words.get(t, 1.0) for t in tokens)
+    if confidence < GUESS_PROBABILITY:
+        return None, f"ASR alone, low confidence ({confidence:.2f})"
+    return name, "as spoken"
+
+
+def label_speakers(
+    transcript: Transcript,
+    metadata: VideoMetadata | None = None,
+    captions: CaptionTrack | None = None,
+) -> list[Speaker]:
     """Role (and name, where revealed) of every speaker in a transcript whose words carry
-    speaker ids (``assign_speakers``). Speakers come back in order of first speech."""
+    speaker ids (``assign_speakers``). Speakers come back in order of first speech, each with
+    the evidence for its role and name. ``captions``, where given, check a name's spelling."""
     turns = _turns(transcript)
     order: list[str] = []
     for turn in turns:
@@ -213,139 +579,143 @@ def label_speakers(transcript: Transcript, metadata: VideoMetadata | None = None
     if not turns:
         return [Speaker(id=s) for s in order]
 
-    talk = Counter()
+    talk: Counter = Counter()
     for turn in turns:
-        talk[turn.speaker] += turn.duration
+        talk[turn.speaker] += max(turn.duration, 0.0)
     total = sum(talk.values()) or 1.0
     real = [s for s in order if talk[s] >= MIN_SECONDS or talk[s] / total >= MIN_SHARE]
+    ctx = _Context(turns=turns, places=_metadata_places(metadata, turns), first_turn={})
+    for turn in turns:
+        ctx.first_turn.setdefault(turn.speaker, turn.index)
 
-    people = description_people(metadata)
-    preferred = list(people)
-    # Per turn: a name never runs across a speaker change ("... choreographed, Heather" +
-    # "Anna Cunningham, thanks ..." is not one "Heather Anna Cunningham").
-    spoken_names = [name for turn in turns for name in _full_names(turn.text)]
-
-    evidence = _Evidence()
-    handed_to: Counter = Counter()  # (from, to) hand-overs ending with a name
-    cued: set[str] = set()
+    clues: list[_Clue] = []
     for i, turn in enumerate(turns):
-        previous = turns[i - 1] if i > 0 else None
-        following = turns[i + 1] if i + 1 < len(turns) else None
-        if following is not None and following.speaker != turn.speaker:
-            name = _handover_name(turn)
-            if name:
-                evidence.add(following.speaker, name)
-                handed_to[(turn.speaker, following.speaker)] += 1
-            quoted = _quote_name(turn, preferred)
-            # Only a speaker's first appearance counts: an anchor who speaks after a
-            # correspondent's "... he said." is not being quoted.
-            first_appearance = all(t.speaker != following.speaker for t in turns[: i + 1])
-            if first_appearance and (quoted or _QUOTE_CUE.search(turn.tail(12))):
-                cued.add(following.speaker)
-            if quoted:
-                # A full name introduced by a cue outweighs a lone word at a turn end (which
-                # may be a misheard cue: "take a listen" came out as "Hey, Kalasin.").
-                in_description = any(_same_person(quoted, p) for p in preferred)
-                evidence.add(following.speaker, quoted, 3.0 if in_description else 2.0)
-        if previous is not None and previous.speaker != turn.speaker:
-            head = turn.head(12)
-            greeting = _GREETING.search(head)
-            if greeting and _is_name(greeting.group(1)):
-                evidence.add(previous.speaker, greeting.group(1))
-            thanks = _NAME_THANKS.search(head)
-            if thanks:
-                name = _strip_titles(thanks.group(1) or thanks.group(2))
-                if name and all(_is_name(t) for t in name.split()):
-                    evidence.add(previous.speaker, name)
+        clues += _self_clues(turn, ctx)
+        if i + 1 < len(turns):
+            clues += _end_of_turn_clues(turn, turns[i + 1], ctx)
+        if i > 0:
+            clues += _start_of_turn_clues(turns[i - 1], turn, ctx)
+    # A place named in a sign-off is no one's name anywhere.
+    clues = [c for c in clues if not c.name or c.name not in ctx.places]
 
-    roles = _roles(turns, real, talk, handed_to, cued)
-    names = _names(evidence, real, spoken_names, preferred)
+    roles, role_evidence = _roles(turns, real, clues)
+    meta_people = _metadata_people(metadata)
+    confidence: dict[str, float] = {}
+    for word in transcript.words():
+        token = _clean(word.word)
+        if token:
+            confidence[token] = min(confidence.get(token, 1.0), word.probability)
+    caption_text = captions.text if captions is not None else None
+    names, name_evidence = _names(clues, real, roles, meta_people, confidence, caption_text)
 
-    # The quoted official is often named only in the description ("NAME, spokesperson of ...")
-    # while the speech says "the national security spokesman": accept the description's name
-    # when it is the only person it introduces and the cue before the quote mentions the surname.
-    officials = [s for s in real if roles.get(s) is SpeakerRole.QUOTED_OFFICIAL and not names.get(s)]
-    if len(officials) == 1 and len(people) == 1:
-        person = next(iter(people))
-        surname = person.split()[-1].lower()
-        cue_text = " ".join(
-            turns[i - 1].text for i, t in enumerate(turns) if i > 0 and t.speaker == officials[0]
-        ).lower()
-        if any(fuzz.ratio(surname, w.strip(".,?!")) >= 80 for w in cue_text.split()):
-            if person not in names.values():
-                names[officials[0]] = person
-
-    return [Speaker(id=s, role=roles.get(s, SpeakerRole.OTHER), name=names.get(s)) for s in order]
+    speakers = []
+    for s in order:
+        evidence = role_evidence.get(s, []) + name_evidence.get(s, [])
+        speakers.append(Speaker(id=s, role=roles.get(s, SpeakerRole.OTHER), name=names.get(s), evidence=evidence))
+    return speakers
 
 
-def _roles(
-    turns: list[_Turn],
-    real: list[str],
-    talk: Counter,
-    handed_to: Counter,
-    cued: set[str],
-) -> dict[str, SpeakerRole]:
+def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dict[str, SpeakerRole], dict[str, list]]:
     roles: dict[str, SpeakerRole] = {}
+    evidence: dict[str, list] = defaultdict(list)
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for clue in clues:
+        if clue.role and clue.speaker in real:
+            votes[clue.speaker][clue.role] += clue.weight
+            evidence[clue.speaker].append(clue.record())
+
+    # The anchor introduces others: every introduction (not a quote) made by a speaker counts.
     real_turns = [t for t in turns if t.speaker in real]
-    if len(real) < 2 or not real_turns:
-        return roles
-    total = sum(talk[s] for s in real) or 1.0
-
-    def anchor_score(speaker: str) -> float:
-        score = 0.0
-        score += 2.0 if real_turns[0].speaker == speaker else 0.0
-        score += 2.0 if real_turns[-1].speaker == speaker else 0.0
-        score += sum(count for (giver, _), count in handed_to.items() if giver == speaker)
-        # Anchors link; they do not hold the floor.
-        score -= talk[speaker] / total
-        score -= 2.0 if speaker in cued else 0.0
-        return score
-
-    anchor = max(real, key=anchor_score)
-    roles[anchor] = SpeakerRole.ANCHOR
-    rest = [s for s in real if s != anchor]
-    uncued = [s for s in rest if s not in cued]
-    main = max(uncued or rest, key=lambda s: talk[s])
-    roles[main] = SpeakerRole.CORRESPONDENT
-    for speaker in rest:
-        if speaker == main:
+    first_turn: dict[str, int] = {}
+    for turn in turns:
+        first_turn.setdefault(turn.speaker, turn.index)
+    introduced_by: Counter = Counter()
+    for clue in clues:
+        if clue.rule.startswith(("introduction", "hand-over")) and clue.turn < len(turns):
+            giver = turns[clue.turn].speaker
+            # Introducing someone new, not handing back to someone already heard.
+            if giver != clue.speaker and giver in real and clue.turn < first_turn[clue.speaker]:
+                introduced_by[giver] += 1
+    news = bool(introduced_by) or any(c.role in (SpeakerRole.CORRESPONDENT, SpeakerRole.QUOTED_OFFICIAL) and c.weight >= 1.0 for c in clues)
+    if not news or not real_turns:
+        return {}, {}
+    candidates = [s for s in real if introduced_by[s] or (s == real_turns[0].speaker and not votes[s])]
+    for speaker in candidates:
+        score = introduced_by[speaker] * 2.0 + (1.0 if real_turns[0].speaker == speaker else 0.0) + (0.5 if real_turns[-1].speaker == speaker else 0.0)
+        if _NEWS_OPENER.search(real_turns[0].text) and real_turns[0].speaker == speaker:
+            score += 1.0
+        votes[speaker][SpeakerRole.ANCHOR] += score
+        evidence[speaker].append({"rule": "introduces others" if introduced_by[speaker] else "opens the item", "introductions": introduced_by[speaker]})
+    for speaker in real:
+        if not votes[speaker]:
             continue
-        if speaker in cued:
-            roles[speaker] = SpeakerRole.QUOTED_OFFICIAL
-        elif handed_to.get((anchor, speaker)):
-            roles[speaker] = SpeakerRole.CORRESPONDENT
-        else:
-            roles[speaker] = SpeakerRole.OTHER
-    return roles
+        ranked = votes[speaker].most_common()
+        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            evidence[speaker].append({"rule": "conflicting roles", "roles": [r.value for r, _ in ranked[:2]]})
+            continue
+        roles[speaker] = ranked[0][0]
+    return roles, evidence
 
 
-def _names(evidence: _Evidence, real: list[str], spoken: list[str], preferred: list[str]) -> dict[str, str]:
-    """One name per speaker where the evidence agrees; a name claimed by two speakers goes to
-    the one with more evidence, and a tie leaves both unnamed."""
+def _names(
+    clues: list[_Clue],
+    real: list[str],
+    roles: dict[str, SpeakerRole],
+    meta_people: list[tuple[str, str]],
+    confidence: dict[str, float],
+    caption_text: str | None,
+) -> tuple[dict[str, str], dict[str, list]]:
+    evidence: dict[str, list] = defaultdict(list)
     chosen: dict[str, tuple[str, float]] = {}
     for speaker in real:
-        votes: Counter = Counter()
-        for name, weight in evidence.votes.get(speaker, {}).items():
-            votes[_canonical(name, spoken, preferred)] += weight
-        # Merge a first name into the full name that starts with it ("Anna" into "Anna Cunningham").
-        for name in list(votes):
-            if len(name.split()) == 1:
-                fuller = [n for n in votes if n != name and n.split()[0] == name]
-                if len(fuller) == 1:
-                    votes[fuller[0]] += votes.pop(name)
-        if not votes:
+        mine = [c for c in clues if c.speaker == speaker and c.name]
+        if not mine:
             continue
+        votes: Counter = Counter()
+        for clue in mine:
+            votes[clue.name] += clue.weight
+            if not clue.role:
+                evidence[speaker].append(clue.record())
+        # A first name (or surname) joins the full name that this speaker's own evidence gives
+        # ("Anna Cunningham is in London ... Anna?"), never one merely spoken elsewhere.
+        for name in list(votes):
+            if len(name.split()) != 1:
+                continue
+            fuller = [n for n in votes if n != name and len(n.split()) > 1 and (n.split()[0] == name or n.split()[-1] == name)]
+            if len(fuller) == 1:
+                votes[fuller[0]] += votes.pop(name)
+        # One person under two spellings (ASR and description) is one vote.
+        for name in list(votes):
+            for other in list(votes):
+                if name != other and name in votes and other in votes and _same_person(name, other):
+                    keep, drop = (name, other) if votes[name] >= votes[other] else (other, name)
+                    votes[keep] += votes.pop(drop)
         ranked = votes.most_common()
         if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
-            continue  # conflicting names: leave empty
-        chosen[speaker] = ranked[0]
+            evidence[speaker].append({"rule": "conflicting names", "names": [n for n, _ in ranked[:3]]})
+            continue
+        name, weight = ranked[0]
+        if len(name.split()) == 1:
+            # A surname alone after a title ("Senator Warren") is not a name; a description
+            # that spells out one person with that surname links it.
+            linked = [p for p, _ in meta_people if len(p.split()) > 1 and p.split()[-1] == name]
+            if len({*linked}) == 1:
+                evidence[speaker].append({"rule": "surname or first name linked by the description", "name": linked[0]})
+                name = linked[0]
+        spelled, why = _spelling(name, meta_people, confidence, caption_text)
+        evidence[speaker].append({"rule": "spelling", "name": name, "why": why})
+        if spelled is None:
+            continue
+        chosen[speaker] = (spelled, weight)
     by_name: dict[str, list[str]] = defaultdict(list)
     for speaker, (name, _) in chosen.items():
         by_name[name].append(speaker)
     names: dict[str, str] = {}
     for name, speakers in by_name.items():
         speakers.sort(key=lambda s: chosen[s][1], reverse=True)
-        if len(speakers) > 1 and chosen[speakers[0]][1] == chosen[speakers[1]][1]:
+        if len(speakers) > 1 and chosen[speakers[0]][1] < 2 * chosen[speakers[1]][1]:
+            for s in speakers:
+                evidence[s].append({"rule": "name claimed by two speakers", "name": name})
             continue
         names[speakers[0]] = name
-    return names
+    return names, evidence
