@@ -79,7 +79,7 @@ _NOT_NAMES = {
     "this", "today", "tonight", "tomorrow", "too", "well", "what", "when", "where", "who", "why", "yes",
     "yeah", "yesterday", "you", "i", "we", "they", "he", "she", "it", "everyone", "everybody", "folks",
     "guys", "all", "both", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "god", "listen", "welcome", "cheers", "absolutely", "certainly", "course", "sir", "madam", "ma'am",
+    "god", "listen", "welcome", "i'm", "im", "i've", "i'll", "it's", "that's", "here's", "there's", "cheers", "absolutely", "certainly", "course", "sir", "madam", "ma'am",
 }
 
 # What describes a person, by the role it implies. Checked on the words around a name.
@@ -106,56 +106,62 @@ _PUBLIC = re.compile(
     r"one\s+(?:man|woman)|a\s+(?:man|woman)\s+who|member\s+of\s+the\s+public|taxpayers?|patients?|"
     r"nurse|teacher|waitress|waiter|barista|volunteer|protesters?|demonstrators?)\b"
 )
-_CORRESPONDENT = re.compile(
-    r"(?i)\b(?:correspondent|reporter|editor|producer|our\s+(?:own\s+)?\w+\s+(?:team|desk)|"
-    r"reports?|reporting|has\s+(?:more|the\s+story|the\s+latest|the\s+details|this\s+report)|"
-    r"is\s+(?:in|at|outside|live)\b|joins\s+us\s+(?:live\s+)?from|sent\s+(?:us\s+)?this|filed\s+this)"
+_CORRESPONDENT = re.compile(r"(?i)\b(?:correspondent|reporter|editor|producer|reporting|journalist)\b")
+_TITLE_ROLE = (  # a title right before a name, by the role it implies
+    (re.compile(r"(?i)\b(?:correspondent|reporter|editor|producer)\s*,?\s*$"), SpeakerRole.CORRESPONDENT),
 )
 
-# A quote cue: the next voice is someone being quoted.
-_QUOTE_CUE = re.compile(
-    r"(?i)(?:take\s+a\s+listen|have\s+a\s+listen|let'?s\s+(?:take\s+a\s+)?listen|listen\s+to\s+(?:this|what)|"
-    r"here'?s\s+(?:what|how|more)|here\s+is\s+what|this\s+is\s+what|in\s+(?:his|her|their)\s+(?:own\s+)?words|"
-    r"had\s+this\s+to\s+say|put\s+it\s+(?:this\s+way|like\s+this)|told\s+(?:reporters|us|me|the\s+\w+|journalists)|"
-    r"in\s+a\s+statement|said|says|explained|added|insisted|warned|argued|told|telling|spoke\s+to\s+us|"
-    r"(?:she|he|they)\s+(?:said|says|told)|heard\s+from|speaking\s+(?:to|with|at)|:\s*$)"
+_SPEECH_VERB = (
+    r"(?:said|says|told|tells|explained|explains|added|insisted|warned|argued|announced|announces|"
+    r"admitted|stressed|spoke|speaks|put\s+it|defended|described|questioned)"
 )
-# Cues that point forward to a voice that comes next (not a report of something said before).
+# A cue that points forward to the voice that comes next (not a report of something said before).
 _FORWARD_CUE = re.compile(
-    r"(?i)(?:take\s+a\s+listen|have\s+a\s+listen|let'?s\s+(?:take\s+a\s+)?listen|listen\s+to\s+(?:this|what)|"
-    r"here'?s\s+(?:what|how|more)|here\s+is\s+what|this\s+is\s+what|in\s+(?:his|her|their)\s+(?:own\s+)?words|"
-    r"had\s+this\s+to\s+say|put\s+it\s+(?:this\s+way|like\s+this)|:\s*$)"
+    r"(?i)(?:take\s+a\s+listen|have\s+a\s+listen|let'?s\s+(?:take\s+a\s+)?listen|listen\s+to\s+(?:this|what|how)|"
+    r"here'?s\s+(?:what|how|more|part\s+of)|here\s+is\s+(?:what|how|more|part\s+of)|this\s+is\s+(?:what|how)|"
+    r"in\s+(?:his|her|their)\s+(?:own\s+)?words|had\s+this\s+to\s+say|put\s+it\s+(?:this\s+way|like\s+this)|"
+    r"how\s+(?:she|he|they)\s+(?:put|described|explained)\s+it|:\s*$)"
 )
-# A hand-off to a reporter or a live guest, with the person's name as {N}.
-_HANDOFF_AFTER = [  # text right after the name
-    ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was)\s+(?:live\s+)?(?:in|at|from|outside|inside|near|on)\b"),
+# A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
+_QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},)?\s+(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
+_QUOTE_BEFORE = re.compile(
+    r"(?i)(?:heard\s+from|spoke\s+(?:to|with)|talked\s+(?:to|with)|asked|according\s+to|reached|caught\s+up\s+with|"
+    r"interviewed|met)\s+(?:[\w.'\u2019-]+\s+){0,7}$"
+)
+# A hand-off to a reporter or a live guest: the text right after the name.
+_HANDOFF_AFTER = [
+    ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
+    ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene|with\s+us)\b"),
     ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+story|the\s+latest|the\s+details|this\s+report|that\s+story|the\s+report)"),
-    ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|has\s+been\s+following|is\s+following)"),
+    ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|has\s+been\s+following|is\s+following|takes\s+up\s+the\s+story|explains|looks\s+at)"),
     ("joins-us", r"^,?\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
     ("welcome", r"^,?\s+(?:welcome|good\s+to\s+(?:have|see)\s+you|thanks\s+for\s+(?:joining|being|coming)|thank\s+you\s+for\s+(?:joining|being|coming))"),
-    ("over-to-you", r"^,?\s+(?:over\s+to\s+you|back\s+to\s+you|go\s+ahead|what\s+(?:are|is|do|did|can)\b)"),
 ]
-_HANDOFF_BEFORE = [  # text right before the name (its description may sit between)
-    ("go-to", r"(?:let'?s\s+go|we\s+go|going|turn|cross|head)\s+(?:now\s+)?(?:live\s+)?(?:over\s+)?to\s+"),
-    ("over-to", r"\bover\s+to\s+(?:you,?\s+)?"),
-    ("joining-us", r"\b(?:joining\s+(?:us|me)|joined\s+(?:now\s+)?by|with\s+(?:us|me)\s+(?:now\s+)?(?:is|are)|we'?re\s+joined\s+by|i'?m\s+joined\s+by|(?:us|me)\s+now\s+is)\b[^.?!]*?"),
-    ("outlet-s", r"\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*'s\s+"),
-    ("our", r"\bour\s+"),
+# The text right before the name (its title or description may sit between).
+_HANDOFF_BEFORE = [
+    ("go-to", re.compile(r"(?i)(?:let'?s\s+go|we\s+go|going|turn|cross|head|go)\s+(?:now\s+)?(?:live\s+)?(?:over\s+)?to\s+(?:(?:the|our)\s+)?(?:[\w.'\u2019-]+\s+){0,5}$")),
+    ("over-to", re.compile(r"(?i)\bover\s+to\s+(?:you,?\s+)?(?:[\w.'\u2019-]+\s+){0,4}$")),
+    ("joining-us", re.compile(r"(?i)\b(?:joining\s+(?:us|me)|joined\s+(?:now\s+)?by|with\s+(?:us|me)\s+(?:now\s+)?(?:is|are)|we'?re\s+joined\s+by|i'?m\s+joined\s+by|(?:us|me)\s+now\s+is|welcome\s+to\s+the\s+(?:programme|program|show))\b[^.?!]*?$")),
+    ("outlet-s", re.compile(r"\b(?!(?:Let|It|That|Here|There|What|He|She|Who|Where|How)'s)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['\u2019]s\s+(?:[\w.'\u2019-]+\s+){0,4}$")),
+    ("our", re.compile(r"(?i)\bour\s+(?:[\w.'\u2019-]+\s+){0,4}(?:correspondent|reporter|editor)\s*,?\s+$")),
 ]
 _GREETING_HEAD = re.compile(
     r"^(?i:(?:good\s+)?(?:morning|afternoon|evening|day)|hi|hello|hey|thanks|thank\s+you|cheers)"
-    r"(?i:\s+(?:so\s+much|very\s+much|for\s+having\s+me|for\s+that|again))?\s*,?\s+(?P<name>.+?)\s*(?:[,.!?]|$)"
+    r"(?i:\s+(?:so\s+much|very\s+much|for\s+having\s+me|for\s+that|again))?\s*,?\s+(?P<name>[^,.?!]+?)\s*(?:[,.!?]|$)"
 )
-_NAME_THANKS = re.compile(r"^(?P<name>[^,.?!]+?),?\s+(?i:thanks|thank\s+you|many\s+thanks)\b")
+_NAME_THANKS = re.compile(
+    r"^(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at|from|live\s+in|reporting\s+from)\s+[^,.?!]+)?[,.]?\s+(?i:thanks|thank\s+you|many\s+thanks)\b"
+)
 _SELF_INTRO = re.compile(
-    r"(?:^|[.?!,]\s+|\band\s+)(?i:i'?m|i\s+am|my\s+name\s+is|this\s+is)\s+(?P<name>[A-Z][^,.?!]*?)"
+    r"(?:^|[.?!,]\s+|\b(?i:and)\s+)(?i:i'?m|i\s+am|my\s+name\s+is|this\s+is)\s+(?P<name>[A-Z][^,.?!]*?)"
     r"(?=\s*(?:[,.?!]|$|\s+(?i:in|from|at|for|with|and|reporting|here)\b))"
 )
 _SIGN_OFF = re.compile(
     r"(?:^|[.?!]\s+)(?:(?i:for)\s+[^,.?!]+,\s+)?(?:(?i:i'?m|this\s+is)\s+)?(?P<name>[A-Z][^,.?!]+?),\s+"
-    r"(?P<outlet>[A-Z][^,.?!]*?),\s+(?P<place>[A-Z][^,.?!]*?)\s*\.?$"
+    r"(?:(?i:for)\s+)?(?P<outlet>[A-Z][^,.?!]*?)(?:,\s+(?P<place>[A-Z][^,.?!]*?))?\s*\.?$"
 )
-_REPORTING_FROM = re.compile(r"(?:^|[.?!]\s+)(?P<name>[A-Z][^,.?!]+?),?\s+(?i:reporting|for\s+[A-Z][^,.?!]*\s+in)\b[^.?!]*\.?$")
+_FOR_OUTLET_IM = re.compile(r"(?:^|[.?!]\s+)(?i:for)\s+(?P<outlet>[A-Z][^,.?!]*?),\s+(?i:i'?m|this\s+is)\s+(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at)\s+[^,.?!]+)?\s*\.?$")
+_REPORTING_FROM = re.compile(r"(?:^|[.?!]\s+)(?P<name>[A-Z][^,.?!]+?),?\s+(?i:reporting\s+(?:from|for)|for\s+[A-Z][^,.?!]*\s+in)\b[^.?!]*\.?$")
 _VOCATIVE_END = re.compile(r"(?:^|[,.?!:\u2013\u2014-])\s*(?P<name>[A-Z][^,.?!]*?)\s*(?P<end>[?!.]?)\s*$")
 _NEWS_OPENER = re.compile(
     r"(?i)^(?:good\s+(?:morning|afternoon|evening)|welcome\s+(?:back|to)|hello\s+and\s+welcome|"
@@ -165,6 +171,12 @@ _NEWS_OPENER = re.compile(
 _REPORT_THANKS = re.compile(r"(?i)\b(?:thanks?(?:\s+you)?\s+(?:very\s+much\s+)?for\s+(?:that|your|the)\s+(?:report|update|analysis))")
 _UNNAMED_REPORTER = re.compile(
     r"(?i)\b(?:our|my)\s+(?:[\w-]+\s+){0,3}(?:correspondent|reporter|editor)\s+(?:has|is|joins|reports|brings|sent|filed)"
+)
+# An unnamed voice described before it speaks: "One woman told me ...", "I asked one voter ...".
+_DESCRIBED_VOICE = re.compile(
+    r"(?i)\b(?:one|a|an|another|some|several|many)\s+(?:[\w-]+\s+){0,2}?(?P<who>[\w-]+)\b[^.?!]{0,60}?\b"
+    rf"(?:{_SPEECH_VERB}|how\s+(?:she|he|they)\s+felt|what\s+(?:she|he|they)\s+(?:thought|think|made))"
+    r"|\b(?:asked|spoke\s+to|talked\s+to|met)\s+(?:one|a|an|another|some)\s+(?:[\w-]+\s+){0,2}?(?P<who2>[\w-]+)\b"
 )
 
 
@@ -308,10 +320,18 @@ class _Persons:
         return None
 
 
-def _person_name(candidate: str, persons: _Persons | None = None, start: int = 0, context_places: set[str] = frozenset()) -> str | None:
+def _person_name(
+    candidate: str,
+    persons: _Persons | None = None,
+    start: int = 0,
+    context_places: set[str] = frozenset(),
+    strong_slot: bool = False,
+) -> str | None:
     """``candidate`` (which may carry a title) as a person's name, or None: it must look like a
     name, and the recogniser must take it for a person (in its own text where given, else in
-    sentences where only a name fits) and never for a place or an organisation."""
+    sentences where only a name fits) and never for a place or an organisation. In a strong
+    slot ("I'm ...", "... is in London with more") a full name the recogniser does not know
+    is enough, as long as nothing takes it for a place or an organisation."""
     name = _strip_title(candidate)
     if not name or not _looks_like_name(name):
         return None
@@ -321,16 +341,22 @@ def _person_name(candidate: str, persons: _Persons | None = None, start: int = 0
         # In running text this small model labels unfamiliar first names at random ("Morning,
         # Priya, investors ..." gives ORG); a single word is judged in carrier sentences alone.
         return name if ner.reads_as_person(name) else None
-    offset = start + candidate.find(name.split()[0]) if start is not None else 0
+    offset = start + max(candidate.find(name.split()[0]), 0)
     if persons is not None:
-        if persons.non_person_at(offset, offset + len(name)):
-            return None
         entity = persons.person_in(offset, offset + len(name))
         if entity is not None:
             stripped = _strip_title(entity.text)
             # The recogniser's span may drop a hyphenated or particle part; keep the longer.
-            return name if len(name) >= len(stripped) and stripped in name else (stripped if _looks_like_name(stripped) else None)
-    return name if ner.reads_as_person(name) else None
+            if len(name) >= len(stripped) and stripped in name:
+                return name
+            return stripped if _looks_like_name(stripped) else None
+        if persons.non_person_at(offset, offset + len(name)) and not ner.reads_as_person(name):
+            return None
+    if ner.reads_as_person(name):
+        return name
+    if strong_slot and not ner.reads_as_place_or_organisation(name):
+        return name
+    return None
 
 
 @dataclass
@@ -343,105 +369,141 @@ class _Context:
         return self.first_turn[turn.speaker] == turn.index
 
 
-def _tail_sentences(turn: _Turn, count: int = 3) -> list[str]:
-    return turn.sentences()[-count:]
-
-
 def _describe_role(text: str) -> SpeakerRole | None:
-    """The role the words around a person imply, if one clearly does."""
-    if _CORRESPONDENT.search(text) and not _OFFICIAL.search(text) and not _GUEST.search(text):
-        return SpeakerRole.CORRESPONDENT
-    found = [r for r, pattern in ((SpeakerRole.QUOTED_OFFICIAL, _OFFICIAL), (SpeakerRole.GUEST, _GUEST), (SpeakerRole.MEMBER_OF_THE_PUBLIC, _PUBLIC)) if pattern.search(text)]
+    """The role the words describing a person imply, if one clearly does."""
+    found = [
+        role
+        for role, pattern in (
+            (SpeakerRole.CORRESPONDENT, _CORRESPONDENT),
+            (SpeakerRole.QUOTED_OFFICIAL, _OFFICIAL),
+            (SpeakerRole.GUEST, _GUEST),
+            (SpeakerRole.MEMBER_OF_THE_PUBLIC, _PUBLIC),
+        )
+        if pattern.search(text)
+    ]
     if len(found) == 1:
         return found[0]
-    if SpeakerRole.QUOTED_OFFICIAL in found and SpeakerRole.MEMBER_OF_THE_PUBLIC in found and SpeakerRole.GUEST not in found:
+    if found and found[0] is SpeakerRole.QUOTED_OFFICIAL and SpeakerRole.GUEST not in found:
         return SpeakerRole.QUOTED_OFFICIAL  # "police told residents"
     return None
 
 
-def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Clue]:
+def _description_around(sentence: str, start: int, end: int) -> str:
+    """The words that describe the person at [start, end) of ``sentence``: the title before
+    the name (back to a comma or a cue) and an apposition after it (", an emergency nurse")."""
+    before = re.split(r"[,;:]|\b(?:is|are|to|by|from|with|and|that|said|says|told)\b", sentence[:start])[-1]
+    after = sentence[end:]
+    apposition = re.match(r"\s*,\s*([^,.;]{0,80})", after)
+    return before + " " + (apposition.group(1) if apposition else "")
+
+
+def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool]]:
+    """Person entities, and capitalised runs of two or more words that the recogniser left
+    unlabelled (usable in strong slots only): (entity, recognised)."""
+    found = [(e, True) for e in persons.persons]
+    for match in re.finditer(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}", sentence):
+        if not any(e.start < match.end() and match.start() < e.end for e in persons.entities):
+            found.append((ner.Entity(match.group(0), "CANDIDATE", match.start(), match.end()), False))
+    return sorted(found, key=lambda pair: pair[0].start)
+
+
+_REPORTER_RULES = {"is-in", "has-more", "reports", "outlet-s", "our"}
+
+
+def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | None, ctx: _Context) -> list[_Clue]:
     """What the end of ``turn`` says about the speaker of ``following``."""
     clues: list[_Clue] = []
     target = following.speaker
-    sentences = _tail_sentences(turn, 3)
-    tail = " ".join(sentences)
-    persons = _Persons(tail)
-    last = sentences[-1] if sentences else ""
+    sentences = turn.sentences()[-3:]
+    if not sentences:
+        return clues
+    last = sentences[-1]
     first_time = ctx.first_appearance(following)
+    # A voice heard once between two turns of the same speaker, who is not the one that opened
+    # the recording: a soundbite inside a report.
+    soundbite = (
+        first_time
+        and after_following is not None
+        and after_following.speaker == turn.speaker
+        and turn.speaker != ctx.turns[0].speaker
+        and not last.endswith("?")
+        and sum(t.speaker == target for t in ctx.turns) == 1
+    )
 
     # A vocative at the very end: "... Anna?", "Over to you, Priya.", ", Tom"
     vocative = _VOCATIVE_END.search(last)
     if vocative:
-        raw = vocative.group("name")
-        raw = re.sub(r"(?i)^(?:and|so|over\s+to\s+you|back\s+to\s+you|to\s+you)\s*,?\s*", "", raw).strip()
-        whole_sentence = vocative.start("name") == 0 or last[: vocative.start("name")].rstrip().endswith((".", "?", "!"))
-        single = len(_strip_title(raw).split()) == 1
-        handoff_phrase = re.search(r"(?i)(?:over|back)\s+to\s+you|go\s+ahead|what\s+do\s+you", last)
-        if vocative.group("end") != "." or whole_sentence or single and handoff_phrase or single:
-            start = len(tail) - len(last) + vocative.start("name") + vocative.group("name").find(raw)
-            name = _person_name(raw, persons, start, ctx.places) if raw else None
-            if name and not (vocative.group("end") == "." and not whole_sentence and len(name.split()) > 1):
-                clues.append(_Clue(target, "hand-over: name that ends the turn", last[-60:], turn.index, name=name, weight=1.0))
-            elif raw and _title_of(raw) == raw.strip():
-                # "Thank you, Senator." / "Professor?": a title alone names no one, but it is a role.
-                role = _describe_role(raw)
-                if role:
-                    clues.append(_Clue(target, "title that ends the turn", last[-60:], turn.index, role=role, weight=0.5))
+        raw = re.sub(r"(?i)^(?:and|so|over\s+to\s+you|back\s+to\s+you|to\s+you)\s*,?\s*", "", vocative.group("name")).strip()
+        whole_sentence = not last[: vocative.start("name")].strip(" ,") or last[: vocative.start("name")].rstrip().endswith((".", "?", "!"))
+        name = _person_name(raw) if raw else None
+        # ", Keir Starmer." closing a sentence is an apposition; a vocative is a first name,
+        # a question, or a sentence of its own.
+        if name and (whole_sentence or vocative.group("end") != "." or len(name.split()) == 1):
+            clues.append(_Clue(target, "hand-over: name that ends the turn", last[-60:], turn.index, name=name))
+        elif raw and _title_of(raw) == raw.strip():
+            role = _describe_role(raw)  # "Professor?" names no one but is a role
+            if role:
+                clues.append(_Clue(target, "title that ends the turn", last[-60:], turn.index, role=role, weight=0.5))
 
-    # Introductions of the next speaker: a person entity in a hand-off slot.
-    for entity in persons.persons:
-        name = _person_name(entity.text, persons, entity.start, ctx.places)
-        if not name:
-            continue
-        before = tail[max(0, entity.start - 80): entity.start]
-        after = tail[entity.end: entity.end + 60]
-        sentence_of = next((s for s in sentences if entity.text in s), tail)
-        rule = None
-        for label, pattern in _HANDOFF_AFTER:
-            if re.search(pattern, after):
-                rule = label
-                break
-        if rule is None:
-            for label, pattern in _HANDOFF_BEFORE:
-                if re.search(pattern + r"(?:(?:the|a|an|our|their)\s+)?(?:[\w.'\u2019-]+\s+){0,7}$", before) and (
-                    label not in ("outlet-s", "our") or re.search(r"(?i)correspondent|reporter|editor|\breports\b|has\s+more|is\s+in\b|joins", before + after)
-                ):
-                    rule = label
-                    break
-        described = _describe_role(before[-60:] + " " + after[:40])
-        if rule is not None:
-            if rule in ("is-in", "has-more", "reports", "outlet-s", "go-to") or rule == "our":
-                role = SpeakerRole.CORRESPONDENT if described in (None, SpeakerRole.CORRESPONDENT) else described
-            elif rule in ("joining-us", "joins-us", "welcome"):
-                role = described if described and described is not SpeakerRole.MEMBER_OF_THE_PUBLIC else (
-                    SpeakerRole.CORRESPONDENT if re.search(r"(?i)\bfrom\s+[A-Z]|\blive\b", before + after) else SpeakerRole.GUEST
-                )
-            else:
-                role = None
-            clues.append(_Clue(target, f"introduction: {rule}", sentence_of, turn.index, name=name, role=role, weight=2.0))
-            continue
-        # A quote cue: the person named before "said", "told reporters", "take a listen".
-        if not first_time:
-            continue
-        cue_after = _QUOTE_CUE.search(tail[entity.end:])
-        cue_before = re.search(r"(?i)(?:heard\s+from|spoke\s+(?:to|with)|talked\s+to|asked|according\s+to)\s+(?:[\w.'\u2019-]+\s+){0,7}$", before)
-        forward = _FORWARD_CUE.search(last) or entity.text in last
-        later_persons = [e for e in persons.persons if e.start > entity.end and _person_name(e.text, persons, e.start, ctx.places)]
-        if (cue_after or cue_before) and forward and not later_persons:
-            role = described or SpeakerRole.QUOTED_OFFICIAL
-            if role is SpeakerRole.CORRESPONDENT:
-                role = SpeakerRole.QUOTED_OFFICIAL
-            clues.append(_Clue(target, "quote cue", sentence_of, turn.index, name=name, role=role, weight=2.0))
+    named = False
+    for position, sentence in enumerate(sentences):
+        in_last = position == len(sentences) - 1
+        persons = _Persons(sentence)
+        candidates = _candidates(sentence, persons)
+        for index, (entity, recognised) in enumerate(candidates):
+            pre, post = sentence[: entity.start], sentence[entity.end:]
+            rule = next((label for label, pattern in _HANDOFF_AFTER if re.search(pattern, post, re.IGNORECASE)), None)
+            if rule is None:
+                rule = next((label for label, pattern in _HANDOFF_BEFORE if pattern.search(pre)), None)
+            described = _describe_role(_description_around(sentence, entity.start, entity.end))
+            if rule is not None:
+                name = _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=True)
+                if not name:
+                    continue
+                if rule in _REPORTER_RULES:
+                    role = SpeakerRole.CORRESPONDENT
+                elif described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.CORRESPONDENT):
+                    role = described
+                elif rule in ("go-to", "over-to") or re.search(r"(?i)\b(?:from|in)\s+[A-Z]|\blive\b", pre + post) and described is None:
+                    role = SpeakerRole.CORRESPONDENT
+                else:
+                    role = SpeakerRole.GUEST  # a live interview with someone not in office
+                clues.append(_Clue(target, f"introduction: {rule}", sentence, turn.index, name=name, role=role, weight=2.0))
+                named = True
+                continue
+            if not first_time or not recognised:
+                continue
+            name = _person_name(entity.text, persons, entity.start, ctx.places)
+            if not name:
+                continue
+            later = [e for e, ok in candidates[index + 1:] if ok]
+            quoted = _QUOTE_AFTER.search(post) or _QUOTE_BEFORE.search(pre)
+            forward = in_last or bool(_FORWARD_CUE.search(last))
+            role = described if described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.MEMBER_OF_THE_PUBLIC) else None
+            if quoted and forward and not later and position >= len(sentences) - 2:
+                clues.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=2.0))
+                named = True
+            elif soundbite and in_last and not later and len(pre.split()) <= 6:
+                # "Planetary scientist NAME, of the University of Leeds, helped design ..."
+                clues.append(_Clue(target, "named just before a soundbite", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=1.5))
+                named = True
 
     # Cues that give a role without a name.
-    if _UNNAMED_REPORTER.search(tail):
-        clues.append(_Clue(target, "introduction: our reporter", _UNNAMED_REPORTER.search(tail).group(0), turn.index, role=SpeakerRole.CORRESPONDENT, weight=1.0))
-    if first_time and _FORWARD_CUE.search(last) and not any(c.role for c in clues):
-        described = _describe_role(" ".join(sentences[-2:]))
-        role = described if described and described is not SpeakerRole.CORRESPONDENT else None
-        if role is None and re.search(r"(?i)\b(?:spoke\s+to\s+(?:some|a\s+few|one)|people|some\s+of\s+them)\b", tail):
-            role = SpeakerRole.MEMBER_OF_THE_PUBLIC
-        clues.append(_Clue(target, "quote cue without a name", last[-80:], turn.index, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=1.0 if role else 0.5))
+    reporter = _UNNAMED_REPORTER.search(" ".join(sentences[-2:]))
+    if reporter:
+        clues.append(_Clue(target, "introduction: our reporter", reporter.group(0), turn.index, role=SpeakerRole.CORRESPONDENT))
+    if first_time and not named:
+        voice = _DESCRIBED_VOICE.search(" ".join(sentences[-2:]))
+        described = _describe_role(voice.group(0)) if voice else None
+        if described is SpeakerRole.CORRESPONDENT:
+            described = None
+        if described:
+            clues.append(_Clue(target, "described voice", voice.group(0), turn.index, role=described))
+        elif _FORWARD_CUE.search(last):
+            clues.append(_Clue(target, "quote cue without a name", last[-80:], turn.index, role=_describe_role(last) or SpeakerRole.QUOTED_OFFICIAL, weight=0.5))
+        elif soundbite:
+            # An unnamed voice heard once inside a report is a vox pop.
+            clues.append(_Clue(target, "unnamed voice inside a report", last[-80:], turn.index, role=SpeakerRole.MEMBER_OF_THE_PUBLIC, weight=0.5))
     return clues
 
 
@@ -450,29 +512,29 @@ def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_C
     clues: list[_Clue] = []
     sentences = turn.sentences()[:2]
     head = " ".join(sentences)
-    persons = _Persons(head)
-    if _REPORT_THANKS.search(head):
-        clues.append(_Clue(previous.speaker, "thanked for a report", _REPORT_THANKS.search(head).group(0), turn.index, role=SpeakerRole.CORRESPONDENT, weight=1.0))
+    report = _REPORT_THANKS.search(head)
+    if report:
+        clues.append(_Clue(previous.speaker, "thanked for a report", report.group(0), turn.index, role=SpeakerRole.CORRESPONDENT))
     # A lone hand-back that diarization put at this turn's start ("Heather? Anna Cunningham,
     # thanks ...") is skipped: the greeting or thanks is the next sentence.
     if len(sentences) > 1 and len(sentences[0].split()) == 1 and sentences[0].endswith("?"):
         head = sentences[1]
-        persons = _Persons(head)
+    persons = _Persons(head)
     greeting = _GREETING_HEAD.search(head)
     if greeting:
         raw = greeting.group("name")
-        name = _person_name(raw, persons, greeting.start("name"), ctx.places)
+        name = _person_name(raw, persons, greeting.start("name"), ctx.places, strong_slot=True)
         if name:
-            clues.append(_Clue(previous.speaker, "greeting or thanks with a name", head[: greeting.end()], turn.index, name=name, weight=1.0))
+            clues.append(_Clue(previous.speaker, "greeting or thanks with a name", head[: greeting.end()], turn.index, name=name))
         elif _title_of(raw) == raw.strip():
-            role = _describe_role(raw)
+            role = _describe_role(raw)  # "Thank you, Senator." is a role, not a name
             if role:
                 clues.append(_Clue(previous.speaker, "greeting or thanks with a title", head[: greeting.end()], turn.index, role=role, weight=0.5))
     thanks = _NAME_THANKS.search(head)
     if thanks:
-        name = _person_name(thanks.group("name"), persons, 0, ctx.places)
+        name = _person_name(thanks.group("name"), persons, 0, ctx.places, strong_slot=True)
         if name:
-            clues.append(_Clue(previous.speaker, "name, then thanks", head[: thanks.end()], turn.index, name=name, weight=1.0))
+            clues.append(_Clue(previous.speaker, "name, then thanks", head[: thanks.end()], turn.index, name=name))
     return clues
 
 
@@ -480,32 +542,38 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
     """What a speaker says about themselves: a sign-off or an introduction."""
     clues: list[_Clue] = []
     sentences = turn.sentences()
-    last = sentences[-1] if sentences else ""
+    if not sentences:
+        return clues
+    last = sentences[-1]
     persons = _Persons(last)
-    sign_off = _SIGN_OFF.search(last)
-    if sign_off:
-        name = _person_name(sign_off.group("name"), persons, sign_off.start("name"), ctx.places)
-        if name and persons.non_person_at(sign_off.start("outlet"), sign_off.end("place")) or name and len(turn.words) >= 30:
-            clues.append(_Clue(turn.speaker, "sign-off: name, outlet, place", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
-            ctx.places.add(sign_off.group("place").strip())
-    reporting = _REPORTING_FROM.search(last)
-    if reporting and not sign_off:
-        name = _person_name(reporting.group("name"), persons, reporting.start("name"), ctx.places)
-        if name:
-            clues.append(_Clue(turn.speaker, "sign-off: reporting from", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
-    for sentence in sentences[:3] + (sentences[-1:] if len(sentences) > 3 else []):
+    for pattern in (_FOR_OUTLET_IM, _SIGN_OFF, _REPORTING_FROM):
+        sign_off = pattern.search(last)
+        if not sign_off:
+            continue
+        name = _person_name(sign_off.group("name"), persons, sign_off.start("name"), ctx.places, strong_slot=True)
+        outlet = sign_off.groupdict().get("outlet")
+        place = sign_off.groupdict().get("place")
+        # "Jane Smith, CNN, Washington." names the one speaking; the outlet and the place are
+        # not people ("Thanks, John, and Mary." is not a sign-off).
+        if name and (pattern is _REPORTING_FROM or outlet and not _person_name(outlet)):
+            clues.append(_Clue(turn.speaker, "sign-off", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
+            for other in (outlet, place):
+                if other:
+                    ctx.places.add(other.strip())
+            break
+    opener = turn.index == 0 and _NEWS_OPENER.search(turn.text)
+    previous_intro = turn.index == 1 and _SELF_INTRO.search(" ".join(ctx.turns[0].sentences()[:2]))
+    for position, sentence in enumerate(sentences[:2]):
         intro = _SELF_INTRO.search(sentence)
         if not intro:
             continue
-        sentence_persons = _Persons(sentence)
-        name = _person_name(intro.group("name"), sentence_persons, intro.start("name"), ctx.places)
-        if name:
-            role = None
-            if re.search(r"(?i)\b(?:welcome\s+to|this\s+is\s+\w+\s+news|good\s+(?:morning|afternoon|evening)|and\s+this\s+is)\b", " ".join(sentences[:2])) and turn.index <= 1:
-                role = SpeakerRole.ANCHOR
-            elif re.search(r"(?i)\b(?:for\s+[A-Z]\w*(?:\s+News)?|reporting)\b", sentence) and sentence is last:
-                role = SpeakerRole.CORRESPONDENT
-            clues.append(_Clue(turn.speaker, "introduces self", sentence, turn.index, name=name, role=role, weight=1.5))
+        name = _person_name(intro.group("name"), _Persons(sentence), intro.start("name"), ctx.places, strong_slot=True)
+        if not name:
+            continue
+        role = None
+        if opener or previous_intro and re.match(r"(?i)and\s+i'?m\b", sentence):
+            role = SpeakerRole.ANCHOR  # "Good evening, I'm ..." / "And I'm ..." opening a programme
+        clues.append(_Clue(turn.speaker, "introduces self", sentence, turn.index, name=name, role=role, weight=1.5))
     return clues
 
 
@@ -592,7 +660,7 @@ def label_speakers(
     for i, turn in enumerate(turns):
         clues += _self_clues(turn, ctx)
         if i + 1 < len(turns):
-            clues += _end_of_turn_clues(turn, turns[i + 1], ctx)
+            clues += _end_of_turn_clues(turn, turns[i + 1], turns[i + 2] if i + 2 < len(turns) else None, ctx)
         if i > 0:
             clues += _start_of_turn_clues(turns[i - 1], turn, ctx)
     # A place named in a sign-off is no one's name anywhere.
@@ -636,7 +704,7 @@ def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dic
             # Introducing someone new, not handing back to someone already heard.
             if giver != clue.speaker and giver in real and clue.turn < first_turn[clue.speaker]:
                 introduced_by[giver] += 1
-    news = bool(introduced_by) or any(c.role in (SpeakerRole.CORRESPONDENT, SpeakerRole.QUOTED_OFFICIAL) and c.weight >= 1.0 for c in clues)
+    news = bool(introduced_by) or any(c.role is not None and c.weight >= 1.0 for c in clues)
     if not news or not real_turns:
         return {}, {}
     candidates = [s for s in real if introduced_by[s] or (s == real_turns[0].speaker and not votes[s])]
