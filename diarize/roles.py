@@ -90,12 +90,13 @@ _OFFICIAL = re.compile(
     r"council|ministry|department|agency|government|administration|white\s+house|pentagon|kremlin|"
     r"downing\s+street|general|admiral|colonel|military|army|navy|fire\s+chief|chief\s+constable|"
     r"attorney\s+general|prosecutor|judge|deputy|premier|cabinet|parliament|authority|authorities|"
-    r"regulator|press\s+conference|told\s+reporters|in\s+a\s+statement|briefing)\b"
+    r"regulator|press\s+conference|told\s+reporters|in\s+a\s+statement|briefing|chief\s+executive|ceo|"
+    r"chief\s+(?:medical|operating|financial)\s+officer|director\s+(?:of|general)|chair(?:man|woman)?\s+of)\b"
 )
 _GUEST = re.compile(
     r"(?i)\b(?:professor|prof|dr|doctor|analyst|expert|economist|researcher|scientist|historian|author|"
     r"lecturer|fellow|think\s+tank|university|institute|consultant|strategist|adviser|advisor|campaigner|"
-    r"activist|lawyer|chief\s+executive|ceo|founder|director\s+of|head\s+of\s+research|epidemiologist|"
+    r"activist|lawyer|founder|head\s+of\s+research|epidemiologist|"
     r"virologist|physician|surgeon|meteorologist|forecaster|climatologist|journalist\s+and\s+author)\b"
 )
 _PUBLIC = re.compile(
@@ -104,7 +105,9 @@ _PUBLIC = re.compile(
     r"families|mother|father|mum|dad|grandmother|grandfather|witness(?:es)?|bystanders?|survivors?|"
     r"people\s+here|runs\s+a|works\s+(?:at|in|as)|lives\s+(?:in|near|here)|who\s+lives|has\s+lived|"
     r"one\s+(?:man|woman)|a\s+(?:man|woman)\s+who|member\s+of\s+the\s+public|taxpayers?|patients?|"
-    r"nurse|teacher|waitress|waiter|barista|volunteer|protesters?|demonstrators?)\b"
+    r"nurse|teacher|waitress|waiter|barista|volunteer|protesters?|demonstrators?|riders?|runners?|cyclists?|"
+    r"visitors?|tourists?|diners?|spectators?|renters?|roofers?|evacuees?|mourners?|motorists?|travell?ers?|"
+    r"parishioners?|neighbours?|neighbors?|locals?|people\s+(?:we|i)\s+(?:spoke|talked)\s+to)\b"
 )
 _CORRESPONDENT = re.compile(r"(?i)\b(?:correspondent|reporter|editor|producer|reporting|journalist)\b")
 _TITLE_ROLE = (  # a title right before a name, by the role it implies
@@ -113,7 +116,7 @@ _TITLE_ROLE = (  # a title right before a name, by the role it implies
 
 _SPEECH_VERB = (
     r"(?:said|says|told|tells|explained|explains|added|insisted|warned|argued|announced|announces|"
-    r"admitted|stressed|spoke|speaks|put\s+it|defended|described|questioned)"
+    r"admitted|stressed|spoke|speaks|put\s+it|defended|described|questioned|asked|urged|called\s+on|appealed|responded|replied)"
 )
 # A cue that points forward to the voice that comes next (not a report of something said before).
 _FORWARD_CUE = re.compile(
@@ -123,7 +126,7 @@ _FORWARD_CUE = re.compile(
     r"how\s+(?:she|he|they)\s+(?:put|described|explained)\s+it|:\s*$)"
 )
 # A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
-_QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},)?\s+(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
+_QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
 _QUOTE_BEFORE = re.compile(
     r"(?i)(?:heard\s+from|spoke\s+(?:to|with)|talked\s+(?:to|with)|asked|according\s+to|reached|caught\s+up\s+with|"
     r"interviewed|met)\s+(?:[\w.'\u2019-]+\s+){0,7}$"
@@ -133,7 +136,8 @@ _HANDOFF_AFTER = [
     ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
     ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene|with\s+us)\b"),
     ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+story|the\s+latest|the\s+details|this\s+report|that\s+story|the\s+report)"),
-    ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|has\s+been\s+following|is\s+following|takes\s+up\s+the\s+story|explains|looks\s+at)"),
+    ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|explains|looks\s+at|visited|went\s+to|travell?ed\s+to|spent\s+the\s+day|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
+    ("reports", r"^,?\s+(?:is|has\s+been|'s\s+been)\s+(?:covering|following|reading|looking\s+(?:at|into)|watching|tracking|monitoring|investigating|digging|at|to|outside|speaking\s+to\s+people)\b"),
     ("joins-us", r"^,?\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
     ("welcome", r"^,?\s+(?:welcome|good\s+to\s+(?:have|see)\s+you|thanks\s+for\s+(?:joining|being|coming)|thank\s+you\s+for\s+(?:joining|being|coming))"),
 ]
@@ -141,7 +145,7 @@ _HANDOFF_AFTER = [
 _HANDOFF_BEFORE = [
     ("go-to", re.compile(r"(?i)(?:let'?s\s+go|we\s+go|going|turn|cross|head|go)\s+(?:now\s+)?(?:live\s+)?(?:over\s+)?to\s+(?:(?:the|our)\s+)?(?:[\w.'\u2019-]+\s+){0,5}$")),
     ("over-to", re.compile(r"(?i)\bover\s+to\s+(?:you,?\s+)?(?:[\w.'\u2019-]+\s+){0,4}$")),
-    ("joining-us", re.compile(r"(?i)\b(?:joining\s+(?:us|me)|joined\s+(?:now\s+)?by|with\s+(?:us|me)\s+(?:now\s+)?(?:is|are)|we'?re\s+joined\s+by|i'?m\s+joined\s+by|(?:us|me)\s+now\s+is|welcome\s+to\s+the\s+(?:programme|program|show))\b[^.?!]*?$")),
+    ("joining-us", re.compile(r"(?i)\b(?:joining\s+(?:us|me)|(?:i'?m\s+|we'?re\s+|are\s+)?joined\s+(?:now\s+|live\s+|here\s+|in\s+the\s+studio\s+)*by|with\s+(?:us|me)\s+(?:now\s+|here\s+|in\s+the\s+studio\s+)?(?:is|are)|(?:us|me)\s+now\s+is|welcome\s+to\s+the\s+(?:programme|program|show))\b[^.?!]*?$")),
     ("outlet-s", re.compile(r"\b(?!(?:Let|It|That|Here|There|What|He|She|Who|Where|How)'s)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['\u2019]s\s+(?:[\w.'\u2019-]+\s+){0,4}$")),
     ("our", re.compile(r"(?i)\bour\s+(?:[\w.'\u2019-]+\s+){0,4}(?:correspondent|reporter|editor)\s*,?\s+$")),
 ]
@@ -171,6 +175,13 @@ _NEWS_OPENER = re.compile(
 _REPORT_THANKS = re.compile(r"(?i)\b(?:thanks?(?:\s+you)?\s+(?:very\s+much\s+)?for\s+(?:that|your|the)\s+(?:report|update|analysis))")
 _UNNAMED_REPORTER = re.compile(
     r"(?i)\b(?:our|my)\s+(?:[\w-]+\s+){0,3}(?:correspondent|reporter|editor)\s+(?:has|is|joins|reports|brings|sent|filed)"
+)
+# People in general, just before a vox pop: "Riders we spoke to were not impressed."
+_PUBLIC_VOICES = re.compile(
+    r"(?i)^(?:but\s+|and\s+|not\s+everyone\s+|many\s+|most\s+|some\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:residents|locals|shoppers|voters|commuters|parents|neighbou?rs|customers|passengers|fans|riders|"
+    r"people|workers|families|students|visitors|drivers|farmers|everyone)\b[^.?!]*"
+    r"\b(?:we|i)\s+(?:spoke|talked)\s+to|\b(?:told\s+us|say|said|were|are|agreed|disagreed)\b"
 )
 # An unnamed voice described before it speaks: "One woman told me ...", "I asked one voter ...".
 _DESCRIBED_VOICE = re.compile(
@@ -244,9 +255,9 @@ def _turns(transcript: Transcript) -> list[_Turn]:
     # A turn that stops mid-sentence while the next one opens with a short fragment ending a
     # sentence: the fragment is the end of this turn (diarization boundaries are ~0.5 s off).
     for turn, following in zip(turns, turns[1:]):
-        if ends_sentence(turn.words[-1].word):
+        if ends_sentence(turn.words[-1].word) or turn.words[-1].word.rstrip().endswith((":", ",")):
             continue
-        for count, word in enumerate(following.words[:5], start=1):
+        for count, word in enumerate(following.words[:3], start=1):
             if ends_sentence(word.word):
                 if count < len(following.words):
                     turn.spill_in = [w.word.strip() for w in following.words[:count]]
@@ -430,6 +441,12 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
         and sum(t.speaker == target for t in ctx.turns) == 1
     )
 
+    # A question that opens with a name: "Tomasz, how are passengers taking this?"
+    addressed = re.match(r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?),\s+[^?]*\?$", last)
+    if addressed:
+        name = _person_name(addressed.group("name"))
+        if name:
+            clues.append(_Clue(target, "question addressed by name", last[-60:], turn.index, name=name))
     # A vocative at the very end: "... Anna?", "Over to you, Priya.", ", Tom"
     vocative = _VOCATIVE_END.search(last)
     if vocative:
@@ -493,10 +510,12 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
     if reporter:
         clues.append(_Clue(target, "introduction: our reporter", reporter.group(0), turn.index, role=SpeakerRole.CORRESPONDENT))
     if first_time and not named:
-        voice = _DESCRIBED_VOICE.search(" ".join(sentences[-2:]))
+        voice = _DESCRIBED_VOICE.search(" ".join(sentences[-2:])) or _PUBLIC_VOICES.search(last)
         described = _describe_role(voice.group(0)) if voice else None
         if described is SpeakerRole.CORRESPONDENT:
             described = None
+        if voice and described is None:
+            described = SpeakerRole.MEMBER_OF_THE_PUBLIC  # "one woman told me", "I asked one voter"
         if described:
             clues.append(_Clue(target, "described voice", voice.group(0), turn.index, role=described))
         elif _FORWARD_CUE.search(last):
@@ -563,13 +582,16 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
             break
     opener = turn.index == 0 and _NEWS_OPENER.search(turn.text)
     previous_intro = turn.index == 1 and _SELF_INTRO.search(" ".join(ctx.turns[0].sentences()[:2]))
-    for position, sentence in enumerate(sentences[:2]):
-        intro = _SELF_INTRO.search(sentence)
-        if not intro:
+    for sentence in sentences[:2]:
+        # "This is The Afternoon Edition, I'm Rachel Feng.": the programme is no one.
+        intros = [
+            (intro, name)
+            for intro in _SELF_INTRO.finditer(sentence)
+            if (name := _person_name(intro.group("name"), _Persons(sentence), intro.start("name"), ctx.places, strong_slot=True))
+        ]
+        if not intros:
             continue
-        name = _person_name(intro.group("name"), _Persons(sentence), intro.start("name"), ctx.places, strong_slot=True)
-        if not name:
-            continue
+        intro, name = intros[-1]
         role = None
         if opener or previous_intro and re.match(r"(?i)and\s+i'?m\b", sentence):
             role = SpeakerRole.ANCHOR  # "Good evening, I'm ..." / "And I'm ..." opening a programme
@@ -592,11 +614,15 @@ def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
     return people
 
 
-def _metadata_places(metadata: VideoMetadata | None, turns: list[_Turn]) -> set[str]:
+def _metadata_places(metadata: VideoMetadata | None) -> set[str]:
+    """Places the title and description name that could pass for a first name in a vocative
+    ("... from Kyiv."): only those the recogniser never reads as a person."""
     places: set[str] = set()
     texts = [metadata.title or "", metadata.description or ""] if metadata else []
     for text in texts:
-        places.update(e.text for e in ner.entities(text) if e.label in ("GPE", "LOC", "FAC", "ORG", "NORP"))
+        for entity in ner.entities(text):
+            if entity.label in ("GPE", "LOC", "FAC") and not ner.reads_as_person(entity.text):
+                places.add(entity.text)
     return places
 
 
@@ -652,7 +678,7 @@ def label_speakers(
         talk[turn.speaker] += max(turn.duration, 0.0)
     total = sum(talk.values()) or 1.0
     real = [s for s in order if talk[s] >= MIN_SECONDS or talk[s] / total >= MIN_SHARE]
-    ctx = _Context(turns=turns, places=_metadata_places(metadata, turns), first_turn={})
+    ctx = _Context(turns=turns, places=_metadata_places(metadata), first_turn={})
     for turn in turns:
         ctx.first_turn.setdefault(turn.speaker, turn.index)
 
