@@ -62,10 +62,39 @@ _CARRIERS = (
 )
 
 
+@lru_cache(maxsize=1)
+def census_first_names() -> frozenset[str]:
+    """First names of the 1990 US census (5,494, from the PyPI package ``names``, MIT): the
+    small recogniser misses common ones out of context ("Sophie" reads as an organisation)."""
+    from importlib import resources
+
+    found: set[str] = set()
+    for table in ("dist.female.first", "dist.male.first"):
+        text = resources.files("names").joinpath(table).read_text(encoding="ascii")
+        found.update(line.split()[0].lower() for line in text.splitlines() if line.strip())
+    return frozenset(found)
+
+
 @lru_cache(maxsize=4096)
-def reads_as_person(name: str) -> bool:
-    """Whether the recogniser takes ``name`` for a person in sentences where a name fits and
-    never for a place or an organisation ("Washington", "CNN")."""
+def reads_as_place(name: str) -> bool:
+    """Whether the recogniser takes ``name`` for a place (GPE, LOC, FAC) in any carrier."""
+    for carrier in _CARRIERS:
+        text = carrier.format(name)
+        offset = carrier.index("{}")
+        if any(e.label in ("GPE", "LOC", "FAC") and e.start < offset + len(name) and offset < e.end for e in _entities(text)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def reads_as_person(name: str, known_first_names: frozenset[str] = frozenset()) -> bool:
+    """Whether ``name`` is a person: the recogniser takes it for one in sentences where a
+    name fits and never for a place or an organisation ("Washington", "CNN"), or it is a
+    single first name of the census or of ``known_first_names`` (first names of persons
+    this video names in full) that no carrier reads as a place ("Paris", "Georgia")."""
+    if " " not in name and (name.lower() in census_first_names() or name.lower() in known_first_names):
+        if not reads_as_place(name):
+            return True
     votes = 0
     for carrier in _CARRIERS:
         text = carrier.format(name)

@@ -33,6 +33,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from contextvars import ContextVar
+
 from rapidfuzz import fuzz
 
 from diarize import ner
@@ -45,6 +47,10 @@ from retranscribe.transcript import (
     Word,
     ends_sentence,
 )
+
+# First names of the persons the video names in full (title, description, speech): a vocative
+# "Callum?" reads as a person when the description names "meteorologist Callum Reyes-Whitaker".
+_KNOWN_FIRST_NAMES: ContextVar[frozenset[str]] = ContextVar("known_first_names", default=frozenset())
 
 # Speakers with less speech than this share (and under MIN_SECONDS) are diarization debris.
 MIN_SHARE = 0.03
@@ -320,8 +326,8 @@ class _Persons:
         self.entities = ner.entities(text)
         self.persons = [e for e in self.entities if e.label == "PERSON"]
 
-    def non_person_at(self, start: int, end: int) -> bool:
-        return any(e.label in ner.NOT_PERSON and e.start < end and start < e.end for e in self.entities)
+    def labels_at(self, start: int, end: int) -> set[str]:
+        return {e.label for e in self.entities if e.start < end and start < e.end}
 
     def person_in(self, start: int, end: int) -> ner.Entity | None:
         """The person entity inside [start, end), if the span holds one and nothing else."""
@@ -350,8 +356,8 @@ def _person_name(
         return None
     if len(name.split()) == 1:
         # In running text this small model labels unfamiliar first names at random ("Morning,
-        # Priya, investors ..." gives ORG); a single word is judged in carrier sentences alone.
-        return name if ner.reads_as_person(name) else None
+        # Priya, investors ..." gives ORG); a single word is judged out of its context alone.
+        return name if ner.reads_as_person(name, _KNOWN_FIRST_NAMES.get()) else None
     offset = start + max(candidate.find(name.split()[0]), 0)
     if persons is not None:
         entity = persons.person_in(offset, offset + len(name))
@@ -361,11 +367,17 @@ def _person_name(
             if len(name) >= len(stripped) and stripped in name:
                 return name
             return stripped if _looks_like_name(stripped) else None
-        if persons.non_person_at(offset, offset + len(name)) and not ner.reads_as_person(name):
+        labels = persons.labels_at(offset, offset + len(name))
+        # Unfamiliar full names come out as organisations in context; in a slot where only a
+        # person fits, only a place counts against them.
+        against = labels & {"GPE", "LOC", "FAC"} if strong_slot else labels & ner.NOT_PERSON
+        if against and not ner.reads_as_person(name):
             return None
     if ner.reads_as_person(name):
         return name
-    if strong_slot and not ner.reads_as_place_or_organisation(name):
+    # Unfamiliar full names come out as organisations ("Amara Lindqvist-Osei" is ORG); in a
+    # slot only a person fits, that is no evidence against them, a place is.
+    if strong_slot and not ner.reads_as_place(name):
         return name
     return None
 
@@ -412,7 +424,12 @@ def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool
     """Person entities, and capitalised runs of two or more words that the recogniser left
     unlabelled (usable in strong slots only): (entity, recognised)."""
     found = [(e, True) for e in persons.persons]
+    for e in persons.entities:
+        if e.label == "ORG" and re.fullmatch(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}", e.text):
+            found.append((ner.Entity(e.text, "CANDIDATE", e.start, e.end), False))  # unfamiliar names come out as ORG
     for match in re.finditer(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}", sentence):
+        if _clean(match.group(0).split()[0]).lower() in _NOT_NAMES:
+            continue
         if not any(e.start < match.end() and match.start() < e.end for e in persons.entities):
             found.append((ner.Entity(match.group(0), "CANDIDATE", match.start(), match.end()), False))
     return sorted(found, key=lambda pair: pair[0].start)
@@ -599,18 +616,37 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
     return clues
 
 
+_DESCRIPTION_CUE_BEFORE = re.compile(
+    r"(?i)(?:\b(?:by|with|host|hosts|co-hosts|presenter|presented|anchor|anchors|correspondent|reporter|guest|guests|"
+    r"reporting|featuring|and|meteorologist|economist|scientist|curator|nurse|speaks\s+to|spoke\s+to|interview\s+with)|:)"
+    r"\s+(?:[\w.'\u2019-]+\s+){0,3}$"
+)
+_DESCRIPTION_CUE_AFTER = re.compile(
+    r"(?i)^,?\s+(?:reports|reporting|says|said|speaks|spoke|told|explains|joins|responded|urged|defended|ordered|"
+    r"announced|warned|visited|is|was|\(|,)"
+)
+
+
 def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
-    """Persons in the title and description, with the words around them."""
+    """Persons in the title and description, with the words around them: person entities, and
+    full names the recogniser does not know in the layouts descriptions use ("Reporter: NAME",
+    "Presented by NAME", "NAME reports from ...", "Guest: TITLE NAME, University of ...")."""
     if metadata is None:
         return []
     people: list[tuple[str, str]] = []
     for text in (metadata.title or "", metadata.description or ""):
         persons = _Persons(text)
-        for entity in persons.persons:
+        for entity, recognised in _candidates(text, persons):
             name = _strip_title(entity.text)
-            if _looks_like_name(name):
-                context = text[max(0, entity.start - 60): entity.end + 80]
-                people.append((name, context))
+            if not _looks_like_name(name) or len(name.split()) < 2:
+                continue
+            if not recognised or entity.label != "PERSON":
+                before, after = text[: entity.start], text[entity.end:]
+                if not (_DESCRIPTION_CUE_BEFORE.search(before) or _DESCRIPTION_CUE_AFTER.search(after)):
+                    continue
+                if ner.reads_as_place(name):
+                    continue
+            people.append((name, text[max(0, entity.start - 60): entity.end + 80]))
     return people
 
 
@@ -682,18 +718,19 @@ def label_speakers(
     for turn in turns:
         ctx.first_turn.setdefault(turn.speaker, turn.index)
 
-    clues: list[_Clue] = []
-    for i, turn in enumerate(turns):
-        clues += _self_clues(turn, ctx)
-        if i + 1 < len(turns):
-            clues += _end_of_turn_clues(turn, turns[i + 1], turns[i + 2] if i + 2 < len(turns) else None, ctx)
-        if i > 0:
-            clues += _start_of_turn_clues(turns[i - 1], turn, ctx)
+    meta_people = _metadata_people(metadata)
+    spoken_people = [
+        _strip_title(e.text) for turn in turns for e in _Persons(turn.text).persons if len(_strip_title(e.text).split()) >= 2
+    ]
+    token = _KNOWN_FIRST_NAMES.set(frozenset(n.split()[0].lower() for n in [p for p, _ in meta_people] + spoken_people))
+    try:
+        clues = _clues(turns, ctx)
+    finally:
+        _KNOWN_FIRST_NAMES.reset(token)
     # A place named in a sign-off is no one's name anywhere.
     clues = [c for c in clues if not c.name or c.name not in ctx.places]
 
     roles, role_evidence = _roles(turns, real, clues)
-    meta_people = _metadata_people(metadata)
     confidence: dict[str, float] = {}
     for word in transcript.words():
         token = _clean(word.word)
@@ -707,6 +744,17 @@ def label_speakers(
         evidence = role_evidence.get(s, []) + name_evidence.get(s, [])
         speakers.append(Speaker(id=s, role=roles.get(s, SpeakerRole.OTHER), name=names.get(s), evidence=evidence))
     return speakers
+
+
+def _clues(turns: list[_Turn], ctx: _Context) -> list[_Clue]:
+    clues: list[_Clue] = []
+    for i, turn in enumerate(turns):
+        clues += _self_clues(turn, ctx)
+        if i + 1 < len(turns):
+            clues += _end_of_turn_clues(turn, turns[i + 1], turns[i + 2] if i + 2 < len(turns) else None, ctx)
+        if i > 0:
+            clues += _start_of_turn_clues(turns[i - 1], turn, ctx)
+    return clues
 
 
 def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dict[str, SpeakerRole], dict[str, list]]:
