@@ -601,10 +601,19 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
     previous_intro = turn.index == 1 and _SELF_INTRO.search(" ".join(ctx.turns[0].sentences()[:2]))
     for sentence in sentences[:2]:
         # "This is The Afternoon Edition, I'm Rachel Feng.": the programme is no one.
+        # "this is X" also opens a programme ("this is CityLine News"): only a recognised person.
         intros = [
             (intro, name)
             for intro in _SELF_INTRO.finditer(sentence)
-            if (name := _person_name(intro.group("name"), _Persons(sentence), intro.start("name"), ctx.places, strong_slot=True))
+            if (
+                name := _person_name(
+                    intro.group("name"),
+                    _Persons(sentence),
+                    intro.start("name"),
+                    ctx.places,
+                    strong_slot=not re.search(r"(?i)this\s+is\s*$", sentence[: intro.start("name")]),
+                )
+            )
         ]
         if not intros:
             continue
@@ -730,20 +739,40 @@ def label_speakers(
     # A place named in a sign-off is no one's name anywhere.
     clues = [c for c in clues if not c.name or c.name not in ctx.places]
 
-    roles, role_evidence = _roles(turns, real, clues)
     confidence: dict[str, float] = {}
     for word in transcript.words():
         token = _clean(word.word)
         if token:
             confidence[token] = min(confidence.get(token, 1.0), word.probability)
     caption_text = captions.text if captions is not None else None
-    names, name_evidence = _names(clues, real, roles, meta_people, confidence, caption_text)
+    names, name_evidence = _names(clues, real, meta_people, confidence, caption_text)
+    clues += _description_roles(names, meta_people, turns)
+    roles, role_evidence = _roles(turns, real, clues)
 
     speakers = []
     for s in order:
         evidence = role_evidence.get(s, []) + name_evidence.get(s, [])
         speakers.append(Speaker(id=s, role=roles.get(s, SpeakerRole.OTHER), name=names.get(s), evidence=evidence))
     return speakers
+
+
+_PRESENTER = re.compile(
+    r"(?i)\b(?:host|hosts|co-hosts?|anchor|anchors|presenter|presented\s+by|meteorologist|weather\s+(?:presenter|forecaster)|"
+    r"forecaster|forecast\s+with|sports\s+presenter)\b[^.;]{0,12}$"
+)
+
+
+def _description_roles(names: dict[str, str], meta_people: list[tuple[str, str]], turns: list[_Turn]) -> list[_Clue]:
+    """A named speaker whom the description presents as part of the presenting team
+    ("Forecast with meteorologist Callum Reyes-Whitaker", "Host Rachel Feng")."""
+    clues = []
+    for speaker, name in names.items():
+        for person, context in meta_people:
+            if person == name or len(name.split()) == 1 and person.split()[0] == name:
+                before = context[: context.find(person)] if person in context else ""
+                if _PRESENTER.search(before):
+                    clues.append(_Clue(speaker, "presenter in the description", context.strip(), -1, role=SpeakerRole.ANCHOR))
+    return clues
 
 
 def _clues(turns: list[_Turn], ctx: _Context) -> list[_Clue]:
@@ -773,7 +802,7 @@ def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dic
         first_turn.setdefault(turn.speaker, turn.index)
     introduced_by: Counter = Counter()
     for clue in clues:
-        if clue.rule.startswith(("introduction", "hand-over")) and clue.turn < len(turns):
+        if clue.rule.startswith(("introduction", "hand-over", "question addressed")) and 0 <= clue.turn < len(turns):
             giver = turns[clue.turn].speaker
             # Introducing someone new, not handing back to someone already heard.
             if giver != clue.speaker and giver in real and clue.turn < first_turn[clue.speaker]:
@@ -796,13 +825,24 @@ def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dic
             evidence[speaker].append({"rule": "conflicting roles", "roles": [r.value for r, _ in ranked[:2]]})
             continue
         roles[speaker] = ranked[0][0]
+    # Vox pops come in runs: an unnamed first voice right after a member of the public, with
+    # no cue of its own, is one more ("Riders we spoke to ..." + two riders).
+    for previous, turn in zip(turns, turns[1:]):
+        if (
+            turn.speaker in real
+            and turn.speaker not in roles
+            and not votes[turn.speaker]
+            and first_turn[turn.speaker] == turn.index
+            and roles.get(previous.speaker) is SpeakerRole.MEMBER_OF_THE_PUBLIC
+        ):
+            roles[turn.speaker] = SpeakerRole.MEMBER_OF_THE_PUBLIC
+            evidence[turn.speaker].append({"rule": "follows another vox pop", "turn": turn.index})
     return roles, evidence
 
 
 def _names(
     clues: list[_Clue],
     real: list[str],
-    roles: dict[str, SpeakerRole],
     meta_people: list[tuple[str, str]],
     confidence: dict[str, float],
     caption_text: str | None,
