@@ -144,7 +144,7 @@ _HANDOFF_AFTER = [
     ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+story|the\s+latest|the\s+details|this\s+report|that\s+story|the\s+report)"),
     ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|explains|looks\s+at|visited|went\s+to|travell?ed\s+to|spent\s+the\s+day|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
     ("reports", r"^,?\s+(?:is|has\s+been|'s\s+been)\s+(?:covering|following|reading|looking\s+(?:at|into)|watching|tracking|monitoring|investigating|digging|at|to|outside|speaking\s+to\s+people)\b"),
-    ("joins-us", r"^,?\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
+    ("joins-us", r"^(?:\s+(?:of|from)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)?,?\s+(?:and\s+(?:she|he|they)\s+)?(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
     ("welcome", r"^,?\s+(?:welcome|good\s+to\s+(?:have|see)\s+you|thanks\s+for\s+(?:joining|being|coming)|thank\s+you\s+for\s+(?:joining|being|coming))"),
 ]
 # The text right before the name (its title or description may sit between).
@@ -494,6 +494,10 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
                 name = _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=True)
                 if not name:
                     continue
+                role_weight = 2.0
+                if described is None and rule not in _REPORTER_RULES:
+                    # "One of the two senators who changed sides is NAME": the sentence, less surely.
+                    described, role_weight = _describe_role(sentence), 1.0
                 if rule in _REPORTER_RULES:
                     role = SpeakerRole.CORRESPONDENT
                 elif described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.CORRESPONDENT):
@@ -501,8 +505,10 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
                 elif rule in ("go-to", "over-to") or re.search(r"(?i)\b(?:from|in)\s+[A-Z]|\blive\b", pre + post) and described is None:
                     role = SpeakerRole.CORRESPONDENT
                 else:
-                    role = SpeakerRole.GUEST  # a live interview with someone not in office
-                clues.append(_Clue(target, f"introduction: {rule}", sentence, turn.index, name=name, role=role, weight=2.0))
+                    # A live interview with someone not described as in office: a guest, by default.
+                    role, role_weight = SpeakerRole.GUEST, 1.0 if described is None else role_weight
+                clues.append(_Clue(target, f"introduction: {rule}", sentence, turn.index, name=name, weight=2.0))
+                clues.append(_Clue(target, f"introduction: {rule}", sentence, turn.index, role=role, weight=role_weight))
                 named = True
                 continue
             if not first_time or not recognised:
@@ -570,7 +576,8 @@ def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_C
     if thanks:
         name = _person_name(thanks.group("name"), persons, 0, ctx.places, strong_slot=True)
         if name:
-            clues.append(_Clue(previous.speaker, "name, then thanks", head[: thanks.end()], turn.index, name=name))
+            title_role = _describe_role(_title_of(thanks.group("name")))  # "Senator Patricia Quintero, thank you"
+            clues.append(_Clue(previous.speaker, "name, then thanks", head[: thanks.end()], turn.index, name=name, role=title_role, weight=0.5 if title_role else 1.0))
     return clues
 
 
@@ -763,15 +770,21 @@ _PRESENTER = re.compile(
 
 
 def _description_roles(names: dict[str, str], meta_people: list[tuple[str, str]], turns: list[_Turn]) -> list[_Clue]:
-    """A named speaker whom the description presents as part of the presenting team
-    ("Forecast with meteorologist Callum Reyes-Whitaker", "Host Rachel Feng")."""
+    """A named speaker whom the title or description describes: a presenter ("Forecast with
+    meteorologist Callum Reyes-Whitaker", "Host Rachel Feng") is an anchor; otherwise the
+    title before the name or the apposition after it ("Senator", ", an emergency nurse")."""
     clues = []
     for speaker, name in names.items():
         for person, context in meta_people:
-            if person == name or len(name.split()) == 1 and person.split()[0] == name:
-                before = context[: context.find(person)] if person in context else ""
-                if _PRESENTER.search(before):
-                    clues.append(_Clue(speaker, "presenter in the description", context.strip(), -1, role=SpeakerRole.ANCHOR))
+            if not (person == name or len(name.split()) == 1 and person.split()[0] == name) or person not in context:
+                continue
+            start = context.find(person)
+            if _PRESENTER.search(context[:start]):
+                role = SpeakerRole.ANCHOR
+            else:
+                role = _describe_role(_description_around(context, start, start + len(person)))
+            if role:
+                clues.append(_Clue(speaker, "described in the title or description", context.strip(), -1, role=role))
     return clues
 
 
@@ -800,13 +813,14 @@ def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dic
     first_turn: dict[str, int] = {}
     for turn in turns:
         first_turn.setdefault(turn.speaker, turn.index)
-    introduced_by: Counter = Counter()
+    introduced: dict[str, set] = defaultdict(set)
     for clue in clues:
         if clue.rule.startswith(("introduction", "hand-over", "question addressed")) and 0 <= clue.turn < len(turns):
             giver = turns[clue.turn].speaker
             # Introducing someone new, not handing back to someone already heard.
             if giver != clue.speaker and giver in real and clue.turn < first_turn[clue.speaker]:
-                introduced_by[giver] += 1
+                introduced[giver].add(clue.speaker)
+    introduced_by = Counter({giver: len(people) for giver, people in introduced.items()})
     news = bool(introduced_by) or any(c.role is not None and c.weight >= 1.0 for c in clues)
     if not news or not real_turns:
         return {}, {}
