@@ -88,7 +88,7 @@ def report(results: list[dict], items_dir: Path, seconds: float) -> str:
     lines = [
         "# Speaker roles and names on the corpus truth",
         "",
-        f"`benchmarks/bench_roles.py` over {len(results)} items of `{items_dir.relative_to(ROOT) if items_dir.is_relative_to(ROOT) else items_dir}`:",
+        f"`benchmarks/bench_roles.py` over {len(results)} items of `{'/'.join(items_dir.parts[-3:])}`:",
         "`label_speakers` on each item's truth turns (perfect words, perfect speakers), with the",
         f"item's title and description as metadata. {seconds:.1f} s in all on this machine (CPU).",
         "A name is right when it is the truth's name, or empty where the truth has none; wrong when",

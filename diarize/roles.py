@@ -134,7 +134,7 @@ _FORWARD_CUE = re.compile(
 # A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
 _QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
 _QUOTE_BEFORE = re.compile(
-    r"(?i)(?:heard\s+from|spoke\s+(?:to|with)|talked\s+(?:to|with)|asked|according\s+to|reached|caught\s+up\s+with|"
+    r"(?i)(?:heard\s+(?:\w+\s+){0,2}from|spoke\s+(?:\w+\s+){0,2}(?:to|with)|talked\s+(?:\w+\s+){0,2}(?:to|with)|asked|according\s+to|reached|caught\s+up\s+with|"
     r"interviewed|met)\s+(?:[\w.'\u2019-]+\s+){0,7}$"
 )
 # A hand-off to a reporter or a live guest: the text right after the name.
@@ -144,12 +144,14 @@ _HANDOFF_AFTER = [
     ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+story|the\s+latest|the\s+details|this\s+report|that\s+story|the\s+report)"),
     ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|explains|looks\s+at|visited|went\s+to|travell?ed\s+to|spent\s+the\s+day|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
     ("reports", r"^,?\s+(?:is|has\s+been|'s\s+been)\s+(?:covering|following|reading|looking\s+(?:at|into)|watching|tracking|monitoring|investigating|digging|at|to|outside|speaking\s+to\s+people)\b"),
-    ("joins-us", r"^(?:\s+(?:of|from)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)?,?\s+(?:and\s+(?:she|he|they)\s+)?(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
+    ("joins-us", r"^,?\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
+    # "NAME of Colorado voted for it, and she joins us now"
+    ("joins-us", r"^[^.?!]{0,80}?\b(?:and\s+)?(?:she|he)\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
     ("welcome", r"^,?\s+(?:welcome|good\s+to\s+(?:have|see)\s+you|thanks\s+for\s+(?:joining|being|coming)|thank\s+you\s+for\s+(?:joining|being|coming))"),
 ]
 # The text right before the name (its title or description may sit between).
 _HANDOFF_BEFORE = [
-    ("go-to", re.compile(r"(?i)(?:let'?s\s+go|we\s+go|going|turn|cross|head|go)\s+(?:now\s+)?(?:live\s+)?(?:over\s+)?to\s+(?:(?:the|our)\s+)?(?:[\w.'\u2019-]+\s+){0,5}$")),
+    ("go-to", re.compile(r"(?i)(?:let'?s\s+go|we\s+go|going|turn|cross|head|go)(?:\s+(?:now|live|over|straight|back|first))*\s+to\s+(?:(?:the|our)\s+)?(?:[\w.'\u2019-]+\s+){0,5}$")),
     ("over-to", re.compile(r"(?i)\bover\s+to\s+(?:you,?\s+)?(?:[\w.'\u2019-]+\s+){0,4}$")),
     ("joining-us", re.compile(r"(?i)\b(?:joining\s+(?:us|me)|(?:i'?m\s+|we'?re\s+|are\s+)?joined\s+(?:now\s+|live\s+|here\s+|in\s+the\s+studio\s+)*by|with\s+(?:us|me)\s+(?:now\s+|here\s+|in\s+the\s+studio\s+)?(?:is|are)|(?:us|me)\s+now\s+is|welcome\s+to\s+the\s+(?:programme|program|show))\b[^.?!]*?$")),
     ("outlet-s", re.compile(r"\b(?!(?:Let|It|That|Here|There|What|He|She|Who|Where|How)'s)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['\u2019]s\s+(?:[\w.'\u2019-]+\s+){0,4}$")),
@@ -370,7 +372,7 @@ def _person_name(
         labels = persons.labels_at(offset, offset + len(name))
         # Unfamiliar full names come out as organisations in context; in a slot where only a
         # person fits, only a place counts against them.
-        against = labels & {"GPE", "LOC", "FAC"} if strong_slot else labels & ner.NOT_PERSON
+        against = labels & {"GPE", "LOC"} if strong_slot else labels & ner.NOT_PERSON
         if against and not ner.reads_as_person(name):
             return None
     if ner.reads_as_person(name):
@@ -425,9 +427,11 @@ def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool
     unlabelled (usable in strong slots only): (entity, recognised)."""
     found = [(e, True) for e in persons.persons]
     for e in persons.entities:
-        if e.label == "ORG" and re.fullmatch(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}", e.text):
+        if e.label in ("ORG", "FAC") and re.fullmatch(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}", e.text):
             found.append((ner.Entity(e.text, "CANDIDATE", e.start, e.end), False))  # unfamiliar names come out as ORG
-    for match in re.finditer(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}", sentence):
+    # A possessive ends a run: "Sky's Tunde Fashola-Obi" holds one name, not "Sky's Tunde".
+    token = r"[A-Z][\w-]*(?:['\u2019](?!s\b)[\w-]+)*(?!['\u2019]s\b)"
+    for match in re.finditer(rf"{token}(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*{token}){{1,3}}", sentence):
         if _clean(match.group(0).split()[0]).lower() in _NOT_NAMES:
             continue
         if not any(e.start < match.end() and match.start() < e.end for e in persons.entities):
@@ -464,6 +468,10 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
         name = _person_name(addressed.group("name"))
         if name:
             clues.append(_Clue(target, "question addressed by name", last[-60:], turn.index, name=name))
+        elif _title_of(addressed.group("name")) == addressed.group("name"):
+            role = _describe_role(addressed.group("name"))  # "Senator, what persuaded you?"
+            if role:
+                clues.append(_Clue(target, "question addressed by title", last[-60:], turn.index, role=role, weight=0.5))
     # A vocative at the very end: "... Anna?", "Over to you, Priya.", ", Tom"
     vocative = _VOCATIVE_END.search(last)
     if vocative:
