@@ -416,9 +416,13 @@ def _describe_role(text: str) -> SpeakerRole | None:
 def _description_around(sentence: str, start: int, end: int) -> str:
     """The words that describe the person at [start, end) of ``sentence``: the title before
     the name (back to a comma or a cue) and an apposition after it (", an emergency nurse")."""
-    before = re.split(r"[,;:]|\b(?:is|are|to|by|from|with|and|that|said|says|told)\b", sentence[:start])[-1]
+    pieces = re.split(r"[,;:]|\b(?:is|are|to|by|from|with|and|that|said|says|told)\b", sentence[:start])
+    before = pieces[-1]
+    if not before.strip() and len(pieces) > 1:
+        before = pieces[-2]  # "Josh's mother, NAME, spoke ..."
     after = sentence[end:]
-    apposition = re.match(r"\s*,\s*([^,.;]{0,80})", after)
+    # An apposition, not the verb that follows a name in commas (", spoke to reporters").
+    apposition = re.match(r"\s*,\s*((?:a|an|the|who|of|from|at|[A-Z])[^,.;]{0,80})", after)
     return before + " " + (apposition.group(1) if apposition else "")
 
 
@@ -519,9 +523,13 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
                 clues.append(_Clue(target, f"introduction: {rule}", sentence, turn.index, role=role, weight=role_weight))
                 named = True
                 continue
-            if not first_time or not recognised:
+            if not first_time:
                 continue
-            name = _person_name(entity.text, persons, entity.start, ctx.places)
+            # An unfamiliar name counts only right before a speech verb ("NAME, an immunologist
+            # at the Karolinska Institute, says ...").
+            if not recognised and not _QUOTE_AFTER.search(post):
+                continue
+            name = _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=not recognised)
             if not name:
                 continue
             later = [e for e, ok in candidates[index + 1:] if ok]
@@ -580,6 +588,11 @@ def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_C
             role = _describe_role(raw)  # "Thank you, Senator." is a role, not a name
             if role:
                 clues.append(_Clue(previous.speaker, "greeting or thanks with a title", head[: greeting.end()], turn.index, role=role, weight=0.5))
+    opening = re.match(r"(?P<name>[A-Z][\w'\u2019-]+),\s+[a-z]", head)
+    if opening and not greeting:
+        name = _person_name(opening.group("name"))
+        if name:  # "Clare, it is the biggest package of savings in a decade ..."
+            clues.append(_Clue(previous.speaker, "name that opens the answer", head[:60], turn.index, name=name))
     thanks = _NAME_THANKS.search(head)
     if thanks:
         name = _person_name(thanks.group("name"), persons, 0, ctx.places, strong_slot=True)
