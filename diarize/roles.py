@@ -565,6 +565,10 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
     return clues
 
 
+def _thanks_follows(head: str) -> bool:
+    return bool(re.match(r"[A-Z][\w'\u2019-]+,\s+(?i:thanks|thank\s+you)", head))
+
+
 def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_Clue]:
     """What the start of ``turn`` says about the speaker of ``previous``."""
     clues: list[_Clue] = []
@@ -589,9 +593,12 @@ def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_C
             if role:
                 clues.append(_Clue(previous.speaker, "greeting or thanks with a title", head[: greeting.end()], turn.index, role=role, weight=0.5))
     opening = re.match(r"(?P<name>[A-Z][\w'\u2019-]+),\s+[a-z]", head)
-    if opening and not greeting:
+    # "Flour, energy and wages have all gone up": a list, not a vocative.
+    listing = re.match(r"[A-Z][\w'\u2019-]+,(?:\s+[\w'-]+,?){1,3}\s+(?:and|or)\b", head)
+    if opening and not greeting and not listing and not _thanks_follows(head):
         name = _person_name(opening.group("name"))
-        if name:  # "Clare, it is the biggest package of savings in a decade ..."
+        known = name and (name.lower() in ner.census_first_names() or name.lower() in _KNOWN_FIRST_NAMES.get())
+        if known:  # "Clare, it is the biggest package of savings in a decade ..."
             clues.append(_Clue(previous.speaker, "name that opens the answer", head[:60], turn.index, name=name))
     thanks = _NAME_THANKS.search(head)
     if thanks:
