@@ -5,9 +5,11 @@ Perfect words and perfect speakers, so this measures the role and name rules alo
 names right (the truth's name, or no name where the truth has none), wrong names (a name that
 is not the speaker's, the one error that must stay at 0) and names left empty.
 
-    uv run --frozen python benchmarks/bench_roles.py [--items DIR] [--output FILE]
+    uv run --frozen python benchmarks/bench_roles.py [--items DIR ...] [--output FILE]
 
-Items are the corpus scripts (benchmarks/corpus/items/*.json, issue 13): ``speakers`` with
+Items are the corpus scripts (benchmarks/corpus/items/*.json, issue 13) and, as a check that
+the rules were not tuned to the corpus, news items written apart from it and from the rules
+(benchmarks/roles_heldout/*.json), in the same layout: ``speakers`` with
 ``name`` and ``role``, ``turns`` with ``speaker`` and ``text`` (rendered items), or a
 ``reference_stm`` (recorded items), and ``title``/``description`` for the metadata.
 """
@@ -84,11 +86,16 @@ def _pct(count: int, total: int) -> str:
     return f"{100 * count / total:.0f} %" if total else "-"
 
 
+def _shown(items_dir: Path) -> str:
+    parts = items_dir.parts
+    return "/".join(parts[parts.index("benchmarks"):]) if "benchmarks" in parts else str(items_dir)
+
+
 def report(results: list[dict], items_dir: Path, seconds: float) -> str:
     lines = [
-        "# Speaker roles and names on the corpus truth",
+        f"## `{_shown(items_dir)}`",
         "",
-        f"`benchmarks/bench_roles.py` over {len(results)} items of `{'/'.join(items_dir.parts[-3:])}`:",
+        f"`benchmarks/bench_roles.py` over {len(results)} items of `{_shown(items_dir)}`:",
         "`label_speakers` on each item's truth turns (perfect words, perfect speakers), with the",
         f"item's title and description as metadata. {seconds:.1f} s in all on this machine (CPU).",
         "A name is right when it is the truth's name, or empty where the truth has none; wrong when",
@@ -128,23 +135,27 @@ def report(results: list[dict], items_dir: Path, seconds: float) -> str:
         f"| **all** | {n} | {totals['roles']}/{n} ({_pct(totals['roles'], n)}) | {totals['names']}/{n} ({_pct(totals['names'], n)}) "
         f"| {totals['wrong']} | {totals['empty']} | |"
     )
-    lines += ["", "Goal (issue 14): roles right ≥ 95 %, names right ≥ 90 %, wrong names 0."]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=Path, default=ROOT / "benchmarks" / "corpus" / "items")
+    parser.add_argument(
+        "--items", type=Path, nargs="+", default=[ROOT / "benchmarks" / "corpus" / "items", ROOT / "benchmarks" / "roles_heldout"]
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "roles-truth.md")
     args = parser.parse_args()
-    paths = sorted(args.items.glob("*.json"))
-    if not paths:
-        raise SystemExit(f"no corpus items in {args.items}")
-    # Recorded items name their STM relative to the repository that holds the corpus.
-    root = args.items.resolve().parent.parent.parent
-    started = time.perf_counter()
-    results = [score_item(json.loads(path.read_text()), root) for path in paths]
-    text = report(results, args.items.resolve(), time.perf_counter() - started)
+    sections = ["# Speaker roles and names on the corpus truth", "", "Goal (issue 14): roles right ≥ 95 %, names right ≥ 90 %, wrong names 0.", ""]
+    for items in args.items:
+        paths = sorted(items.glob("*.json"))
+        if not paths:
+            raise SystemExit(f"no items in {items}")
+        # Recorded items name their STM relative to the repository that holds the corpus.
+        root = items.resolve().parent.parent.parent if items.resolve().parent.name == "corpus" else items.resolve().parent.parent
+        started = time.perf_counter()
+        results = [score_item(json.loads(path.read_text()), root) for path in paths]
+        sections.append(report(results, items.resolve(), time.perf_counter() - started))
+    text = "\n".join(sections)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     print(text)

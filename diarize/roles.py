@@ -109,7 +109,8 @@ _PUBLIC = re.compile(
     r"(?i)\b(?:residents?|locals?|shoppers?|voters?|commuters?|parents?|neighbou?rs?|customers?|passengers?|"
     r"fans?|pensioners?|students?|workers?|farmers?|drivers?|owners?|shopkeepers?|homeowners?|tenants?|"
     r"families|mother|father|mum|dad|grandmother|grandfather|witness(?:es)?|bystanders?|survivors?|"
-    r"people\s+here|runs\s+a|works\s+(?:at|in|as)|lives\s+(?:in|near|here)|who\s+lives|has\s+lived|"
+    r"people\s+here|runs\s+a|(?:has\s+|have\s+)?work(?:s|ed)\s+(?:at|in|as|on|for)|lives\s+(?:in|near|here)|who\s+lives|has\s+lived|"
+    r"callers?|on\s+the\s+line|listeners?|viewers?|"
     r"one\s+(?:man|woman)|a\s+(?:man|woman)\s+who|member\s+of\s+the\s+public|taxpayers?|patients?|"
     r"nurse|teacher|waitress|waiter|barista|volunteer|protesters?|demonstrators?|riders?|runners?|cyclists?|"
     r"visitors?|tourists?|diners?|spectators?|renters?|roofers?|evacuees?|mourners?|motorists?|travell?ers?|"
@@ -122,7 +123,8 @@ _TITLE_ROLE = (  # a title right before a name, by the role it implies
 
 _SPEECH_VERB = (
     r"(?:said|says|told|tells|explained|explains|added|insisted|warned|argued|announced|announces|"
-    r"admitted|stressed|spoke|speaks|put\s+it|defended|described|questioned|asked|urged|called\s+on|appealed|responded|replied)"
+    r"admitted|stressed|spoke|speaks|put\s+it|defended|described|questioned|asked|urged|called\s+on|appealed|responded|replied|"
+    r"(?:gave|had|offered|issued)\s+(?:this|these|his|her|their)\s+\w+)"
 )
 # A cue that points forward to the voice that comes next (not a report of something said before).
 _FORWARD_CUE = re.compile(
@@ -165,7 +167,7 @@ _NAME_THANKS = re.compile(
     r"^(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at|from|live\s+in|reporting\s+from)\s+[^,.?!]+)?[,.]?\s+(?i:thanks|thank\s+you|many\s+thanks)\b"
 )
 _SELF_INTRO = re.compile(
-    r"(?:^|[.?!,]\s+|\b(?i:and)\s+)(?i:i'?m|i\s+am|my\s+name\s+is|this\s+is)\s+(?P<name>[A-Z][^,.?!]*?)"
+    r"(?:^|[.?!,]\s+|\b(?i:and)\s+)(?i:i'?m|i\s+am|my\s+name\s+is|this\s+is|(?:here\s+)?with\s+me,?)\s+(?P<name>[A-Z][^,.?!]*?)"
     r"(?=\s*(?:[,.?!]|$|\s+(?i:in|from|at|for|with|and|reporting|here)\b))"
 )
 _SIGN_OFF = re.compile(
@@ -180,6 +182,8 @@ _NEWS_OPENER = re.compile(
     r"(?:this\s+is|you'?re\s+watching)\s+\w+|(?:in\s+the\s+news|our\s+top\s+story|breaking\s+news|"
     r"internationally|tonight|today)\b)"
 )
+_PROGRAMME = re.compile(r"(?i)\b(?:you'?re\s+(?:listening\s+to|watching)|welcome\s+to|this\s+is)\b")
+_WITH_ME = re.compile(r"(?i:\bwith\s+me),?\s+(?P<name>[A-Z][^,.?!]*?)(?=\s*(?:[,.?!]|$))")
 _REPORT_THANKS = re.compile(r"(?i)\b(?:thanks?(?:\s+you)?\s+(?:very\s+much\s+)?for\s+(?:that|your|the)\s+(?:report|update|analysis))")
 _UNNAMED_REPORTER = re.compile(
     r"(?i)\b(?:our|my)\s+(?:[\w-]+\s+){0,3}(?:correspondent|reporter|editor)\s+(?:has|is|joins|reports|brings|sent|filed)"
@@ -194,7 +198,7 @@ _PUBLIC_VOICES = re.compile(
 # An unnamed voice described before it speaks: "One woman told me ...", "I asked one voter ...".
 _DESCRIBED_VOICE = re.compile(
     r"(?i)\b(?:one|a|an|another|some|several|many)\s+(?:[\w-]+\s+){0,2}?(?P<who>[\w-]+)\b[^.?!]{0,60}?\b"
-    rf"(?:{_SPEECH_VERB}|how\s+(?:she|he|they)\s+felt|what\s+(?:she|he|they)\s+(?:thought|think|made))"
+    rf"(?:{_SPEECH_VERB}|how\s+(?:she|he|they)\s+felt|what\s+(?:she|he|they)\s+(?:thought|think|made))\b"
     r"|\b(?:asked|spoke\s+to|talked\s+to|met)\s+(?:one|a|an|another|some)\s+(?:[\w-]+\s+){0,2}?(?P<who2>[\w-]+)\b"
 )
 
@@ -307,7 +311,7 @@ def _looks_like_name(name: str) -> bool:
     tokens = name.split()
     if not tokens or len(tokens) > 5:
         return False
-    if not tokens[0][:1].isupper() or not tokens[-1][:1].isupper():
+    if not tokens[0][:1].isupper() or not (tokens[-1][:1].isupper() or re.match(r"^(?:al|el|bin|ibn|van|von|de|da|di|du|le|la)-[A-Z]", tokens[-1])):
         return False
     for token in tokens:
         bare = _clean(token)
@@ -418,8 +422,9 @@ def _description_around(sentence: str, start: int, end: int) -> str:
     the name (back to a comma or a cue) and an apposition after it (", an emergency nurse")."""
     pieces = re.split(r"[,;:]|\b(?:is|are|to|by|from|with|and|that|said|says|told)\b", sentence[:start])
     before = pieces[-1]
-    if not before.strip() and len(pieces) > 1:
-        before = pieces[-2]  # "Josh's mother, NAME, spoke ..."
+    if len(pieces) > 1 and all(_clean(t).lower() in _TITLE_WORDS for t in before.split()):
+        # "Josh's mother, NAME, spoke ..."; "Chief Medical Officer of Health, Dr. NAME"
+        before = pieces[-2] + " " + before
     after = sentence[end:]
     # An apposition, not the verb that follows a name in commas (", spoke to reporters").
     apposition = re.match(r"\s*,\s*((?:a|an|the|who|of|from|at|[A-Z])[^,.;]{0,80})", after)
@@ -444,6 +449,8 @@ def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool
 
 
 _REPORTER_RULES = {"is-in", "has-more", "reports", "outlet-s", "our"}
+# A phone-in: the next voice is a caller, a member of the public, however introduced.
+_CALLER = re.compile(r"(?i)\b(?:on\s+the\s+line|go\s+ahead|you'?re\s+on\s+(?:the\s+)?air|caller|calls?\s+(?:from|in)|lines\s+are)\b")
 
 
 def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | None, ctx: _Context) -> list[_Clue]:
@@ -510,7 +517,9 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
                 if described is None and rule not in _REPORTER_RULES:
                     # "One of the two senators who changed sides is NAME": the sentence, less surely.
                     described, role_weight = _describe_role(sentence), 1.0
-                if rule in _REPORTER_RULES:
+                if _CALLER.search(" ".join(sentences[-2:])):
+                    role = SpeakerRole.MEMBER_OF_THE_PUBLIC
+                elif rule in _REPORTER_RULES:
                     role = SpeakerRole.CORRESPONDENT
                 elif described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.CORRESPONDENT):
                     role = described
@@ -535,6 +544,9 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
             later = [e for e, ok in candidates[index + 1:] if ok]
             quoted = _QUOTE_AFTER.search(post) or _QUOTE_BEFORE.search(pre)
             forward = in_last or bool(_FORWARD_CUE.search(last))
+            if described is None and not quoted:
+                # Named just before a soundbite: "Gary Lomax has worked on the paint line ..."
+                described = _describe_role(post)
             role = described if described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.MEMBER_OF_THE_PUBLIC) else None
             if quoted and forward and not later and position >= len(sentences) - 2:
                 clues.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=2.0))
@@ -545,6 +557,9 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
                 named = True
 
     # Cues that give a role without a name.
+    caller = _CALLER.search(" ".join(sentences[-2:]))
+    if caller and first_time:
+        clues.append(_Clue(target, "caller on a phone-in", caller.group(0), turn.index, role=SpeakerRole.MEMBER_OF_THE_PUBLIC))
     reporter = _UNNAMED_REPORTER.search(" ".join(sentences[-2:]))
     if reporter:
         clues.append(_Clue(target, "introduction: our reporter", reporter.group(0), turn.index, role=SpeakerRole.CORRESPONDENT))
@@ -632,7 +647,13 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
                 if other:
                     ctx.places.add(other.strip())
             break
-    opener = turn.index == 0 and _NEWS_OPENER.search(turn.text)
+    opener = turn.index == 0 and (_NEWS_OPENER.search(turn.text) or _PROGRAMME.search(" ".join(sentences[:2])))
+    if opener:
+        # Radio: "You're listening to Drive with me, Jo Whitfield."
+        host = _WITH_ME.search(" ".join(sentences[:2]))
+        host_name = _person_name(host.group("name"), None, 0, ctx.places, strong_slot=True) if host else None
+        if host_name:
+            clues.append(_Clue(turn.speaker, "introduces self", host.group(0), turn.index, name=host_name, role=SpeakerRole.ANCHOR, weight=1.5))
     previous_intro = turn.index == 1 and _SELF_INTRO.search(" ".join(ctx.turns[0].sentences()[:2]))
     for sentence in sentences[:2]:
         # "This is The Afternoon Edition, I'm Rachel Feng.": the programme is no one.
