@@ -134,10 +134,10 @@ _FORWARD_CUE = re.compile(
     r"how\s+(?:she|he|they)\s+(?:put|described|explained)\s+it|:\s*$)"
 )
 # A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
-_QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
+_QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+(?:who\s+)?(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
 _QUOTE_BEFORE = re.compile(
     r"(?i)(?:heard\s+(?:\w+\s+){0,2}from|spoke\s+(?:\w+\s+){0,2}(?:to|with)|talked\s+(?:\w+\s+){0,2}(?:to|with)|asked|according\s+to|reached|caught\s+up\s+with|"
-    r"interviewed|met)\s+(?:[\w.'\u2019-]+\s+){0,7}$"
+    r"interviewed|met)\s+(?:[\w.,'\u2019-]+\s+){0,7}$"
 )
 # A hand-off to a reporter or a live guest: the text right after the name.
 _HANDOFF_AFTER = [
@@ -184,7 +184,11 @@ _NEWS_OPENER = re.compile(
 )
 _PROGRAMME = re.compile(r"(?i)\b(?:you'?re\s+(?:listening\s+to|watching)|welcome\s+to|this\s+is)\b")
 _WITH_ME = re.compile(r"(?i:\bwith\s+me),?\s+(?P<name>[A-Z][^,.?!]*?)(?=\s*(?:[,.?!]|$))")
-_REPORT_THANKS = re.compile(r"(?i)\b(?:thanks?(?:\s+you)?\s+(?:very\s+much\s+)?for\s+(?:that|your|the)\s+(?:report|update|analysis))")
+_REPORT_THANKS = re.compile(
+    r"(?i)\b(?:thanks?(?:\s+you)?\s+(?:very\s+much\s+)?for\s+(?:that|your|the)\s+(?:report|update|analysis))"
+    # "..., thanks very much, from London this morning": a reporter somewhere else
+    r"|\b(?:thanks?(?:\s+you)?(?:\s+(?:very|so)\s+much)?),?\s+(?:for\s+joining\s+us\s+)?(?:live\s+)?from\s+[A-Z]"
+)
 _UNNAMED_REPORTER = re.compile(
     r"(?i)\b(?:our|my)\s+(?:[\w-]+\s+){0,3}(?:correspondent|reporter|editor)\s+(?:has|is|joins|reports|brings|sent|filed)"
 )
@@ -499,6 +503,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
                 clues.append(_Clue(target, "title that ends the turn", last[-60:], turn.index, role=role, weight=0.5))
 
     named = False
+    quoted_people: list[_Clue] = []
     for position, sentence in enumerate(sentences):
         in_last = position == len(sentences) - 1
         persons = _Persons(sentence)
@@ -543,18 +548,24 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
                 continue
             later = [e for e, ok in candidates[index + 1:] if ok]
             quoted = _QUOTE_AFTER.search(post) or _QUOTE_BEFORE.search(pre)
-            forward = in_last or bool(_FORWARD_CUE.search(last))
+            explicit = bool(_FORWARD_CUE.search(last))
+            forward = in_last or explicit or soundbite
             if described is None and not quoted:
                 # Named just before a soundbite: "Gary Lomax has worked on the paint line ..."
                 described = _describe_role(post)
             role = described if described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.MEMBER_OF_THE_PUBLIC) else None
-            if quoted and forward and not later and position >= len(sentences) - 2:
-                clues.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=2.0))
-                named = True
+            # ASR splits sentences: "... spokesman, John Kirby. We'll explain why ... Take a listen."
+            if quoted and forward and not later and position >= len(sentences) - (3 if explicit or soundbite else 2):
+                quoted_people.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=2.0))
             elif soundbite and in_last and not later and len(pre.split()) <= 6:
                 # "Planetary scientist NAME, of the University of Leeds, helped design ..."
-                clues.append(_Clue(target, "named just before a soundbite", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=1.5))
-                named = True
+                quoted_people.append(_Clue(target, "named just before a soundbite", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=1.5))
+
+    if quoted_people:
+        # The person named nearest the new voice is the one it belongs to ("Justice Ama Whitfield
+        # said ... The Attorney General, Rajiv Castellanos, spoke outside the courthouse.").
+        clues.append(quoted_people[-1])
+        named = True
 
     # Cues that give a role without a name.
     caller = _CALLER.search(" ".join(sentences[-2:]))
@@ -598,6 +609,14 @@ def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_C
         head = sentences[1]
     persons = _Persons(head)
     greeting = _GREETING_HEAD.search(head)
+    if (
+        greeting
+        and ctx.first_appearance(turn)
+        and re.match(r"(?i)(?:good\s+)?(?:morning|afternoon|evening)\b", head)
+        and len(turn.words) >= 80
+    ):
+        # "Morning, Heather. Well, the Kremlin ...": answering the anchor at length, live.
+        clues.append(_Clue(turn.speaker, "greets the presenter, then reports", head[: greeting.end()], turn.index, role=SpeakerRole.CORRESPONDENT))
     if greeting:
         raw = greeting.group("name")
         name = _person_name(raw, persons, greeting.start("name"), ctx.places, strong_slot=True)

@@ -304,3 +304,33 @@ def test_evidence_round_trips_through_transcript_json():
     # transcript.json written before evidence existed still reads.
     old = Transcript.from_dict({"speakers": [{"id": "S1", "role": "member of the public", "name": None}]})
     assert old.speakers[0].evidence == [] and old.speakers[0].role is PUBLIC
+
+
+def test_seed_as_the_asr_heard_it():
+    """The pipeline's own ASR of the seed (base model): a cue split over three sentences, the
+    correspondent's name garbled ("And a cunning ham"), "take a listen" heard as "Hey, Kalasin."
+    Roles still follow the evidence; no garbled word becomes a name."""
+    found = labelled(
+        ("S0", "Internationally today, Russian President Vladimir Putin is making a visit to North Korea. His first "
+               "trip to that country in 24 years, the visit will be watched very closely, with Putin looking to shore "
+               "up support for his ongoing war on Ukraine and accompanying him is in London with more on what is "
+               "expected to come out of these Putin -Gamjong -un meetings today."),
+        ("S1", "Morning, Heather, well, the Kremlin is describing this as a rare trip to North Korea, saying it's a "
+               "friendly state visit. I think we can certainly expect a desire from both Vladimir Putin and Kim Jong "
+               "Un to present themselves on the world stage as having a very close and cooperative relationship. We "
+               "have heard from an aide to President Putin who has said that the leaders will be signing a new "
+               "strategic partnership, and that is going to replace the one that was last signed between Russia and "
+               "North Korea back in 2001. And that's most likely to be assistance with weapons technology, Heather."),
+        ("S0", "So, Anna, in terms of reaction, what are Western leaders saying as they watch this meeting very closely?"),
+        ("S1", "Well, there certainly is concern from the West about this visit. Now, we have heard from the U .S. "
+               "National Security Spokesman, John Kirby. We'll explain why Washington will be watching this closely. "
+               "Hey, Kalasin."),
+        ("S2", "Yeah, Luke, no surprise that he went to North Korea after his so -called election. We're not "
+               "concerned about the trip. What we are concerned about, Trevor, is the deepening relationship."),
+        ("S1", "I think the one thing that we can be sure of with this visit is that it is going to be carefully "
+               "choreographed. Heather."),
+        ("S0", "And a cunning ham, thanks very much, from London this morning."),
+    )
+    assert (found["S0"].role, found["S0"].name) == (ANCHOR, "Heather")
+    assert (found["S1"].role, found["S1"].name) == (CORRESPONDENT, None)
+    assert (found["S2"].role, found["S2"].name) == (OFFICIAL, "John Kirby")
