@@ -105,13 +105,3 @@ def reads_as_person(name: str, known_first_names: frozenset[str] = frozenset()) 
         votes += any(e.label == "PERSON" for e in found)
     return votes >= len(_CARRIERS) - 1
 
-
-@lru_cache(maxsize=4096)
-def reads_as_place_or_organisation(name: str) -> bool:
-    """Whether the recogniser takes ``name`` for a place or an organisation in any carrier."""
-    for carrier in _CARRIERS:
-        text = carrier.format(name)
-        offset = carrier.index("{}")
-        if any(e.label in NOT_PERSON and e.start < offset + len(name) and offset < e.end for e in _entities(text)):
-            return True
-    return False

@@ -58,8 +58,6 @@ MIN_SECONDS = 5.0
 # An ASR word below this probability is a guess unless something else spells it the same.
 GUESS_PROBABILITY = 0.5
 
-_TOKEN = r"[A-Z][\w'\u2019.-]*"
-
 # Words before a name that are a title or a description, never part of the name.
 _TITLE_WORDS = {
     "president", "vice", "prime", "minister", "secretary", "senator", "sen", "governor", "gov", "mayor",
@@ -117,9 +115,6 @@ _PUBLIC = re.compile(
     r"parishioners?|neighbours?|neighbors?|locals?|people\s+(?:we|i)\s+(?:spoke|talked)\s+to)\b"
 )
 _CORRESPONDENT = re.compile(r"(?i)\b(?:correspondent|reporter|editor|producer|reporting|journalist)\b")
-_TITLE_ROLE = (  # a title right before a name, by the role it implies
-    (re.compile(r"(?i)\b(?:correspondent|reporter|editor|producer)\s*,?\s*$"), SpeakerRole.CORRESPONDENT),
-)
 
 _SPEECH_VERB = (
     r"(?:said|says|told|tells|explained|explains|added|insisted|warned|argued|announced|announces|"
