@@ -479,9 +479,17 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
         if name:
             clues.append(_Clue(target, "question addressed by name", last[-60:], turn.index, name=name))
         elif _title_of(addressed.group("name")) == addressed.group("name"):
-            role = _describe_role(addressed.group("name"))  # "Senator, what persuaded you?"
+            title = addressed.group("name")
+            role = _describe_role(title)  # "Senator, what persuaded you?"
             if role:
                 clues.append(_Clue(target, "question addressed by title", last[-60:], turn.index, role=role, weight=0.5))
+            # "Professor Dave Goulson-Price studies them ... Professor, what is going on?": the
+            # title links the question to the person just introduced with it.
+            for sentence in sentences[-3:-1]:
+                for match in re.finditer(rf"\b{re.escape(title)}\s+(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){{1,3}})", sentence):
+                    name = _person_name(match.group("name"), _Persons(sentence), match.start("name"), ctx.places, strong_slot=True)
+                    if name:
+                        clues.append(_Clue(target, "title links the question to the person introduced", sentence, turn.index, name=name, weight=2.0))
     # A vocative at the very end: "... Anna?", "Over to you, Priya.", ", Tom"
     vocative = _VOCATIVE_END.search(last)
     if vocative:
