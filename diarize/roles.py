@@ -562,7 +562,9 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
                 quoted_people.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=2.0))
             elif soundbite and in_last and not later and len(pre.split()) <= 6:
                 # "Planetary scientist NAME, of the University of Leeds, helped design ..."
-                quoted_people.append(_Clue(target, "named just before a soundbite", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=1.5))
+                # Officials come with a title or an office; a name with neither is one of the public.
+                default = SpeakerRole.QUOTED_OFFICIAL if _OFFICIAL.search(sentence) else SpeakerRole.MEMBER_OF_THE_PUBLIC
+                quoted_people.append(_Clue(target, "named just before a soundbite", sentence, turn.index, name=name, role=role or default, weight=1.5))
 
     if quoted_people:
         # The person named nearest the new voice is the one it belongs to ("Justice Ama Whitfield
@@ -578,12 +580,11 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
     if reporter:
         clues.append(_Clue(target, "introduction: our reporter", reporter.group(0), turn.index, role=SpeakerRole.CORRESPONDENT))
     if first_time and not named:
-        voice = _DESCRIBED_VOICE.search(" ".join(sentences[-2:])) or _PUBLIC_VOICES.search(last)
+        # The nearest description wins: "... the hospital said ... A hospital spokesman added this."
+        voice = next((v for v in (_DESCRIBED_VOICE.search(last), _DESCRIBED_VOICE.search(" ".join(sentences[-2:])), _PUBLIC_VOICES.search(last)) if v), None)
         described = _describe_role(voice.group(0)) if voice else None
         if described is SpeakerRole.CORRESPONDENT:
             described = None
-        if voice and described is None:
-            described = SpeakerRole.MEMBER_OF_THE_PUBLIC  # "one woman told me", "I asked one voter"
         if described:
             clues.append(_Clue(target, "described voice", voice.group(0), turn.index, role=described))
         elif _FORWARD_CUE.search(last):
