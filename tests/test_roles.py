@@ -118,15 +118,16 @@ def test_title_of_any_length_stays_out_of_the_name_and_places_never_become_names
     assert not names & {"White House", "Westminster", "BBC News", "Senator"}
 
 
-def test_sign_off_names_the_one_speaking_not_the_next():
+@pytest.mark.parametrize("place", ["Athens", "Austin", "Washington"])
+def test_sign_off_names_the_one_speaking_not_the_next(place):
     found = labelled(
-        ("anchor", "Wildfires in southern Europe have forced thousands from their homes. Carlos Mendoza-Vidal reports."),
-        ("reporter", "The flames reached the edge of the village before dawn. Firefighters worked through the night "
-                     "to save the church and the school. Carlos Mendoza-Vidal, Euronews, Athens."),
+        ("anchor", "Wildfires have forced thousands from their homes. Carlos Mendoza-Vidal reports."),
+        ("reporter", "The flames reached the edge of the town before dawn. Firefighters worked through the night "
+                     f"to save the church and the school. Carlos Mendoza-Vidal, Channel 4 News, {place}."),
         ("anchor2", "In other news, the central bank has left interest rates unchanged for a third month."),
     )
     assert found["reporter"].name == "Carlos Mendoza-Vidal"
-    assert found["anchor2"].name is None  # never "Athens"
+    assert found["anchor2"].name is None  # "Austin" is a first name too, but here a place
 
 
 def test_thank_you_senator_names_no_one_senator():
