@@ -189,10 +189,10 @@ _UNNAMED_REPORTER = re.compile(
 )
 # People in general, just before a vox pop: "Riders we spoke to were not impressed."
 _PUBLIC_VOICES = re.compile(
-    r"(?i)^(?:but\s+|and\s+|not\s+everyone\s+|many\s+|most\s+|some\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(?:residents|locals|shoppers|voters|commuters|parents|neighbou?rs|customers|passengers|fans|riders|"
-    r"people|workers|families|students|visitors|drivers|farmers|everyone)\b[^.?!]*"
-    r"\b(?:we|i)\s+(?:spoke|talked)\s+to|\b(?:told\s+us|say|said|were|are|agreed|disagreed)\b"
+    r"(?i)^(?:[\w-]+,\s+)?(?:but\s+|and\s+|not\s+everyone\s+|many\s+|most\s+|some\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:residents|locals|shoppers|voters|commuters|parents|neighbou?rs|customers|passengers|fans|riders|patients|"
+    r"callers|listeners|people|workers|families|students|visitors|drivers|farmers|everyone)\b[^.?!]*"
+    r"\b(?:(?:we|i)\s+(?:spoke|talked)\s+to|told\s+(?:us|me)|say|said|were|are|agreed|disagreed)\b"
 )
 # An unnamed voice described before it speaks: "One woman told me ...", "I asked one voter ...".
 _DESCRIBED_VOICE = re.compile(
@@ -442,7 +442,13 @@ def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool
     for match in re.finditer(rf"{token}(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*{token}){{1,3}}", sentence):
         if _clean(match.group(0).split()[0]).lower() in _NOT_NAMES:
             continue
-        if not any(e.start < match.end() and match.start() < e.end for e in persons.entities):
+        overlapping = [e for e in persons.entities if e.start < match.end() and match.start() < e.end]
+        # Unfamiliar names come out whole or in part as organisations ("Tomasz [Schafernaker-Reid]").
+        partial = all(
+            e.label in ("ORG", "FAC", "NORP") and match.start() <= e.start and e.end <= match.end() and e.text != match.group(0)
+            for e in overlapping
+        )
+        if not overlapping or partial and not any(c.start == match.start() and c.end == match.end() for c, _ in found):
             found.append((ner.Entity(match.group(0), "CANDIDATE", match.start(), match.end()), False))
     return sorted(found, key=lambda pair: pair[0].start)
 
@@ -527,6 +533,8 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
                     described, role_weight = _describe_role(sentence), 1.0
                 if _CALLER.search(" ".join(sentences[-2:])):
                     role = SpeakerRole.MEMBER_OF_THE_PUBLIC
+                elif re.search(r"(?i)\b(?:weather|sports?|news)\s+(?:centre|center|desk)\b|\bin\s+the\s+studio\b", post):
+                    role = SpeakerRole.ANCHOR  # "... is in the weather centre": the presenting team
                 elif rule in _REPORTER_RULES:
                     role = SpeakerRole.CORRESPONDENT
                 elif described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.CORRESPONDENT):
