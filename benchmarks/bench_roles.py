@@ -156,6 +156,9 @@ def main() -> None:
         results = [score_item(json.loads(path.read_text()), root) for path in paths]
         sections.append(report(results, items.resolve(), time.perf_counter() - started))
     text = "\n".join(sections)
+    # Hand-written notes (a "## Notes" section at the end) survive a rerun.
+    if args.output.is_file() and "\n## Notes" in args.output.read_text():
+        text += "\n## Notes" + args.output.read_text().split("\n## Notes", 1)[1]
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
     print(text)
