@@ -139,8 +139,9 @@ _HANDOFF_AFTER = [
     ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
     ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene|with\s+us)\b"),
     ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+story|the\s+latest|the\s+details|this\s+report|that\s+story|the\s+report)"),
-    ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|explains|looks\s+at|visited|went\s+to|travell?ed\s+to|spent\s+the\s+day|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
-    ("reports", r"^,?\s+(?:is|has\s+been|'s\s+been)\s+(?:covering|following|reading|looking\s+(?:at|into)|watching|tracking|monitoring|investigating|digging|at|to|outside|speaking\s+to\s+people)\b"),
+    ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
+    ("went-to", r"^,?\s+(?:explains|looks\s+at|visited|went\s+to|travell?ed\s+to|spent\s+the\s+day)"),
+    ("is-in", r"^,?\s+(?:is|has\s+been|'s\s+been)\s+(?:covering|following|reading|looking\s+(?:at|into)|watching|tracking|monitoring|investigating|digging|at|to|outside|speaking\s+to\s+people)\b"),
     ("joins-us", r"^,?\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
     # "NAME of Colorado voted for it, and she joins us now"
     ("joins-us", r"^[^.?!]{0,80}?\b(?:and\s+)?(?:she|he)\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
@@ -453,7 +454,11 @@ def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool
     return sorted(found, key=lambda pair: pair[0].start)
 
 
-_REPORTER_RULES = {"is-in", "has-more", "reports", "outlet-s", "our"}
+_REPORTER_RULES = {"is-in", "went-to", "has-more", "reports", "outlet-s", "our"}
+# Rules that also fit a newsmaker ("President Zelensky is in Washington for talks", "the prime
+# minister visited the flood zone"): they name the next voice only with a second sign that it is
+# a reporter (a reporter's title, "with more", a vocative with the same first name).
+_WEAK_RULES = {"is-in", "went-to"}
 # A phone-in: the next voice is a caller, a member of the public, however introduced.
 _CALLER = re.compile(r"(?i)\b(?:on\s+the\s+line|go\s+ahead|you'?re\s+on\s+(?:the\s+)?air|caller|calls?\s+(?:from|in)|lines\s+are)\b")
 
@@ -527,6 +532,23 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
                 name = _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=True)
                 if not name:
                     continue
+                if rule in _WEAK_RULES:
+                    addressed_first = {c.name.split()[0] for c in clues if c.name and c.rule.startswith(("hand-over", "question addressed"))}
+                    corroborated = (
+                        described is SpeakerRole.CORRESPONDENT
+                        or re.search(r"(?i)\b(?:with\s+(?:more|the\s+latest)|for\s+us|live|standing\s+by|has\s+more)\b", post)
+                        or re.search(r"(?i)\b(?:weather|sports?|news)\s+(?:centre|center|desk)\b|\bin\s+the\s+studio\b", post)
+                        or name.split()[0] in addressed_first
+                        # "Dev Malhotra is near the evacuation centre. Dev, over to you."
+                        or re.search(rf"(?<![\w-]){re.escape(name.split()[0])}(?![\w-])", last) and not in_last
+                        # "... is in the weather centre. How bad is this going to get?"
+                        or position == len(sentences) - 2 and last.endswith("?") and len(last.split()) <= 12
+                        or bool(_CALLER.search(" ".join(sentences[-2:])))
+                        # The turn's last words, about someone with no title: "... X is at the port."
+                        or in_last and not _title_of(pre.split()[-1] if pre.split() else "") and described is None
+                    )
+                    if not corroborated:
+                        continue
                 role_weight = 2.0
                 if described is None and rule not in _REPORTER_RULES:
                     # "One of the two senators who changed sides is NAME": the sentence, less surely.

@@ -335,3 +335,20 @@ def test_seed_as_the_asr_heard_it():
     assert (found["S0"].role, found["S0"].name) == (ANCHOR, "Heather")
     assert (found["S1"].role, found["S1"].name) == (CORRESPONDENT, None)
     assert (found["S2"].role, found["S2"].name) == (OFFICIAL, "John Kirby")
+
+
+@pytest.mark.parametrize(
+    "anchor_text",
+    [
+        "President Zelensky is in Washington for talks at the White House. The prime minister visited the flood "
+        "zone in the north this morning. Our correspondent has the latest.",
+        "Aid for Ukraine is back on the agenda tonight. President Volodymyr Zelensky is in Washington.",
+    ],
+)
+def test_a_newsmaker_where_a_reporter_would_stand_is_not_the_reporter(anchor_text):
+    found = labelled(
+        ("anchor", anchor_text),
+        ("reporter", "The talks are expected to focus on air defence, and officials here say a new package of aid "
+                     "could be announced as early as tomorrow afternoon."),
+    )
+    assert found["reporter"].name is None
