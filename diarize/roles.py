@@ -160,7 +160,7 @@ _GREETING_HEAD = re.compile(
     r"(?i:\s+(?:so\s+much|very\s+much|for\s+having\s+me|for\s+that|again))?\s*,?\s+(?P<name>[^,.?!]+?)\s*(?:[,.!?]|$)"
 )
 _NAME_THANKS = re.compile(
-    r"^(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at|from|live\s+in|reporting\s+from)\s+[^,.?!]+)?[,.]?\s+(?i:thanks|thank\s+you|many\s+thanks)\b"
+    r"^(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at|from|live\s+in|reporting\s+from)\s+[^,.?!]+)?[,.]?\s+(?i:thanks|thank\s+you|many\s+thanks)\b(?!\s+to\b)"  # not "Putin, thanks to ..."
 )
 _SELF_INTRO = re.compile(
     r"(?:^|[.?!,]\s+|\b(?i:and)\s+)(?i:i'?m|i\s+am|my\s+name\s+is|this\s+is|(?:here\s+)?with\s+me,?)\s+(?P<name>[A-Z][^,.?!]*?)"

@@ -143,6 +143,17 @@ def test_thank_you_senator_names_no_one_senator():
     assert "Senator" not in {s.name for s in found.values()}
 
 
+def test_thanks_to_is_not_a_thank_you():
+    found = labelled(
+        ("anchor", "Grain prices rose again this week. Our correspondent Oksana Levchenko-Bright is in Odesa for us."),
+        ("reporter", "The ports are working again, but insurance costs have tripled and shippers are nervous. "
+                     "The exporters say that is down to the attacks on the port."),
+        ("anchor2", "Putin, thanks to the blockade, has made grain the centre of this war, some analysts argue."),
+    )
+    assert found["reporter"].name == "Oksana Levchenko-Bright"
+    assert not any(isinstance(e, dict) and e.get("name") == "Putin" for e in found["reporter"].evidence)
+
+
 def test_title_alone_gives_a_role_but_no_name():
     found = labelled(
         ("anchor", "A last word on the vote from the committee chair. Chairwoman, are you satisfied?"),
