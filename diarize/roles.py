@@ -1,19 +1,30 @@
-"""Speaker roles and names in a news broadcast, from the turn structure and what is said.
+"""Speaker roles and names in a news broadcast, from what is said at the turn boundaries.
 
-The rules follow how broadcast news is spoken, not one programme's wording:
+News speech reveals who speaks in a few places, and only there:
 
-- the anchor opens and closes the item and hands over with the next speaker's name at the end
-  of a turn ("... is in London with more. Anna?");
-- a greeting at the start of a turn names the previous speaker ("Morning, Heather.") and a
-  thank-you with a name names the one who just spoke ("Anna Cunningham, thanks very much");
-- a name at the very end of a turn, just before the speaker changes, addresses the next speaker;
-  a name in the middle of a turn addresses a listener who may not be in the recording at all;
-- a quoted official follows a cue ("take a listen", "said", "heard from") that names them, and
-  the video description often spells the name out ("John Kirby, spokesperson of ...");
-- the correspondent holds the longest turns.
+- the end of a turn introduces or addresses the next speaker: a hand-off ("Anna Cunningham is in
+  London with more. Anna?", "let's go to Tom in Berlin", "BBC's Mark Lowen reports", "over to
+  you, Priya"), a live guest ("joining us now is Professor Jane Smith of ..."), or a quote cue
+  ("... spokesman John Kirby told reporters. Take a listen.", "here's what she said");
+- the start of a turn answers the previous speaker: a greeting or thanks with a name ("Morning,
+  Heather.", "Anna Cunningham, thanks very much", "Thank you, Senator.");
+- a speaker names themselves: a sign-off ("Jane Smith, CNN, Washington."), an introduction
+  ("Good evening, I'm ...", "This is Diane in New Jersey").
 
-A name is only given when the speech or the description reveals it; a wrong name is worse than
-none, so conflicting evidence leaves the name empty.
+A name must be a person to spaCy's named-entity recogniser (``diarize.ner``), so places and
+organisations next to cue words never become names, and titles of any length stay outside it
+("Prime Minister Keir Starmer" -> "Keir Starmer"). A name in the middle of a turn addresses a
+listener who may not be in the recording at all and is never used.
+
+Roles need evidence just as names do: the anchor is the one who introduces others, a
+correspondent is introduced as one (or signs off, or is thanked for a report), a quoted speaker
+follows a quote cue and is an official, a guest or a member of the public by the words that
+describe them. A recording without any of these (a meeting, a phone call) gets "other" for all.
+
+Precision first: a wrong name is worse than none. Conflicting names leave the name empty, a
+first name becomes a full name only where the same evidence links the two, and a spelling the
+ASR alone produced with low confidence is kept only where the video's title or description, or
+the captions, spell it the same. Each speaker's ``evidence`` records the rule and the words.
 """
 
 from __future__ import annotations
@@ -22,84 +33,227 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from contextvars import ContextVar
+
 from rapidfuzz import fuzz
 
-from retranscribe.transcript import Speaker, SpeakerRole, Transcript, VideoMetadata, Word
+from diarize import ner
+from retranscribe.transcript import (
+    CaptionTrack,
+    Speaker,
+    SpeakerRole,
+    Transcript,
+    VideoMetadata,
+    Word,
+    ends_sentence,
+)
 
-_NAME_TOKEN = r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)*"
-_FULL_NAME = re.compile(rf"\b({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})\b")
-
-# Capitalised words that end or start sentences and are no one's name.
-_NOT_NAMES = {
-    "Again", "Also", "Alright", "And", "Anyway", "But", "Bye", "Correct", "Exactly", "Good", "Great",
-    "Hello", "Hey", "Hi", "How", "Indeed", "Look", "Morning", "Evening", "Afternoon", "No", "Now",
-    "Okay", "Ok", "Please", "Really", "Right", "So", "Sorry", "Sure", "Thanks", "Thank", "That",
-    "The", "Then", "There", "This", "Today", "Tonight", "Tomorrow", "Too", "Well", "What", "When",
-    "Where", "Who", "Why", "Yes", "Yeah", "Yesterday", "You", "I", "We", "They", "He", "She", "It",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "God",
-}
-# Words that precede a name as a title and are not part of it.
-_TITLES = {
-    "President", "Prime", "Minister", "Secretary", "Senator", "Governor", "Mayor", "General",
-    "Chancellor", "Ambassador", "Spokesman", "Spokeswoman", "Spokesperson", "Director", "Chief",
-    "Mr", "Mrs", "Ms", "Dr", "Professor", "Premier", "King", "Queen", "Prince", "Judge", "Colonel",
-    "Admiral", "Sir", "Dame", "Lord", "Lady", "Vice", "Deputy", "Foreign", "Defence", "Defense",
-}
-
-_GREETING = re.compile(
-    rf"^(?i:(?:good\s+)?(?:morning|afternoon|evening|day)|hi|hello|thanks|thank\s+you)"
-    # The name must close the greeting ("Morning, Heather."), not start the next sentence
-    # ("Thanks. Shoppers here say ...").
-    rf"(?:\s+(?i:so\s+much|very\s+much|for\s+having\s+me))?,?\s+({_NAME_TOKEN})\s*(?:[,.!?]|$)"
-)
-_NAME_THANKS = re.compile(
-    rf"^({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}),?\s+(?i:thanks|thank\s+you)\b"
-    rf"|^(?i:thanks|thank\s+you)(?:\s+(?i:so\s+much|very\s+much))?,\s+({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})\b"
-)
-# A name alone (or after a comma) at the very end of a turn: "... more. Anna?" / "... to you, Anna."
-_HANDOVER = re.compile(rf"(?:^|[,.?!:\u2013\u2014-])\s*({_NAME_TOKEN})\s*[?.!]?\s*$")
-_QUOTE_CUE = re.compile(
-    r"(?i)\b(?:take\s+a\s+listen|have\s+a\s+listen|listen\s+to|let'?s\s+listen|here'?s\s+what|"
-    r"take\s+a\s+look|heard\s+from|said|says|told|telling|explain(?:s|ed)?|spoke\s+to|speaking\s+to)\b"
-)
-# "NAME, TITLE" in a description: the title starts lowercase or with a title word.
-_DESCRIPTION_PERSON = re.compile(
-    rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}}),\s+(?:the\s+|a\s+|an\s+)?"
-    rf"((?:[a-z][\w.-]*|{'|'.join(sorted(_TITLES))})[^,.;]*(?:\.[A-Z]\.?[^,.;]*)*)"
-)
+# First names of the persons the video names in full (title, description, speech): a vocative
+# "Callum?" reads as a person when the description names "meteorologist Callum Reyes-Whitaker".
+_KNOWN_FIRST_NAMES: ContextVar[frozenset[str]] = ContextVar("known_first_names", default=frozenset())
 
 # Speakers with less speech than this share (and under MIN_SECONDS) are diarization debris.
 MIN_SHARE = 0.03
 MIN_SECONDS = 5.0
+# An ASR word below this probability is a guess unless something else spells it the same.
+GUESS_PROBABILITY = 0.5
+
+# Words before a name that are a title or a description, never part of the name.
+_TITLE_WORDS = {
+    "president", "vice", "prime", "minister", "secretary", "senator", "sen", "governor", "gov", "mayor",
+    "general", "gen", "chancellor", "ambassador", "spokesman", "spokeswoman", "spokesperson", "director",
+    "chief", "mr", "mrs", "ms", "miss", "dr", "doctor", "professor", "prof", "premier", "king", "queen",
+    "prince", "princess", "judge", "justice", "colonel", "col", "admiral", "adm", "sir", "dame", "lord",
+    "lady", "deputy", "foreign", "defence", "defense", "home", "health", "finance", "interior", "state",
+    "commissioner", "inspector", "detective", "superintendent", "sergeant", "sgt", "constable", "officer",
+    "captain", "capt", "lieutenant", "lt", "major", "commander", "representative", "rep", "congressman",
+    "congresswoman", "councillor", "councilman", "councilwoman", "leader", "speaker", "attorney", "sheriff",
+    "pope", "father", "reverend", "rev", "rabbi", "imam", "bishop", "archbishop", "correspondent", "reporter",
+    "editor", "anchor", "host", "presenter", "analyst", "economist", "executive", "ceo", "chairman", "chairwoman",
+    "chair", "founder", "coach", "manager", "mp", "mep", "u.s.", "us", "uk", "u.k.", "un", "u.n.", "eu",
+    "nato", "white", "house", "labour", "conservative", "democratic", "republican", "senior", "junior",
+    "assistant", "associate", "national", "security", "political", "economics", "international", "chief's",
+    "medical", "environment", "education", "transport", "trade", "justice", "energy", "climate", "science",
+}
+# Capitalised words that open or close sentences and are no one's name.
+_NOT_NAMES = {
+    "again", "also", "alright", "and", "anyway", "but", "bye", "correct", "exactly", "good", "great", "hello",
+    "hey", "hi", "how", "indeed", "look", "morning", "evening", "afternoon", "no", "now", "okay", "ok",
+    "please", "really", "right", "so", "sorry", "sure", "thanks", "thank", "that", "the", "then", "there",
+    "this", "today", "tonight", "tomorrow", "too", "well", "what", "when", "where", "who", "why", "yes",
+    "yeah", "yesterday", "you", "i", "we", "they", "he", "she", "it", "everyone", "everybody", "folks",
+    "guys", "all", "both", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "god", "listen", "welcome", "i'm", "im", "i've", "i'll", "it's", "that's", "here's", "there's", "cheers", "absolutely", "certainly", "course", "sir", "madam", "ma'am",
+}
+
+# What describes a person, by the role it implies. Checked on the words around a name.
+_OFFICIAL = re.compile(
+    r"(?i)\b(?:president|prime\s+minister|minister|secretary|senator|governor|mayor|chancellor|ambassador|"
+    r"spokes(?:man|woman|person)|official|officials|commissioner|police|sheriff|constable|superintendent|"
+    r"inspector|detective|congress(?:man|woman)?|representative|lawmaker|legislator|MP|MEP|councill?or|"
+    r"council|ministry|department|agency|government|administration|white\s+house|pentagon|kremlin|"
+    r"downing\s+street|general|admiral|colonel|military|army|navy|fire\s+chief|chief\s+constable|"
+    r"attorney\s+general|prosecutor|judge|deputy|premier|cabinet|parliament|authority|authorities|"
+    r"regulator|press\s+conference|told\s+reporters|in\s+a\s+statement|briefing|chief\s+executive|ceo|"
+    r"chief\s+(?:medical|operating|financial)\s+officer|director\s+(?:of|general)|chair(?:man|woman)?\s+of)\b"
+)
+_GUEST = re.compile(
+    r"(?i)\b(?:professor|prof|dr|doctor|analyst|expert|economist|researcher|scientist|historian|author|"
+    r"lecturer|fellow|think\s+tank|university|institute|consultant|strategist|adviser|advisor|campaigner|"
+    r"activist|lawyer|founder|head\s+of\s+research|epidemiologist|"
+    r"virologist|physician|surgeon|meteorologist|forecaster|climatologist|journalist\s+and\s+author)\b"
+)
+_PUBLIC = re.compile(
+    r"(?i)\b(?:residents?|locals?|shoppers?|voters?|commuters?|parents?|neighbou?rs?|customers?|passengers?|"
+    r"fans?|pensioners?|students?|workers?|farmers?|drivers?|owners?|shopkeepers?|homeowners?|tenants?|"
+    r"families|mother|father|mum|dad|grandmother|grandfather|witness(?:es)?|bystanders?|survivors?|"
+    r"people\s+here|runs\s+a|(?:has\s+|have\s+)?work(?:s|ed)\s+(?:at|in|as|on|for)|lives\s+(?:in|near|here)|who\s+lives|has\s+lived|"
+    r"callers?|on\s+the\s+line|listeners?|viewers?|"
+    r"one\s+(?:man|woman)|a\s+(?:man|woman)\s+who|member\s+of\s+the\s+public|taxpayers?|patients?|"
+    r"nurse|teacher|waitress|waiter|barista|volunteer|protesters?|demonstrators?|riders?|runners?|cyclists?|"
+    r"visitors?|tourists?|diners?|spectators?|renters?|roofers?|evacuees?|mourners?|motorists?|travell?ers?|"
+    r"parishioners?|neighbours?|neighbors?|locals?|people\s+(?:we|i)\s+(?:spoke|talked)\s+to)\b"
+)
+_CORRESPONDENT = re.compile(r"(?i)\b(?:correspondent|reporter|editor|producer|reporting|journalist)\b")
+
+_SPEECH_VERB = (
+    r"(?:said|says|told|tells|explained|explains|added|insisted|warned|argued|announced|announces|"
+    r"admitted|stressed|spoke|speaks|put\s+it|defended|described|questioned|asked|urged|called\s+on|appealed|responded|replied|"
+    r"(?:gave|had|offered|issued)\s+(?:this|these|his|her|their)\s+\w+)"
+)
+# A cue that points forward to the voice that comes next (not a report of something said before).
+_FORWARD_CUE = re.compile(
+    r"(?i)(?:take\s+a\s+listen|have\s+a\s+listen|let'?s\s+(?:take\s+a\s+)?listen|listen\s+to\s+(?:this|what|how)|"
+    r"here'?s\s+(?:what|how|more|part\s+of)|here\s+is\s+(?:what|how|more|part\s+of)|this\s+is\s+(?:what|how)|"
+    r"in\s+(?:his|her|their)\s+(?:own\s+)?words|had\s+this\s+to\s+say|put\s+it\s+(?:this\s+way|like\s+this)|"
+    r"how\s+(?:she|he|they)\s+(?:put|described|explained)\s+it|:\s*$)"
+)
+# A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
+_QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+(?:who\s+)?(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
+_QUOTE_BEFORE = re.compile(
+    r"(?i)(?:heard\s+(?:\w+\s+){0,2}from|spoke\s+(?:\w+\s+){0,2}(?:to|with)|talked\s+(?:\w+\s+){0,2}(?:to|with)|asked|according\s+to|reached|caught\s+up\s+with|"
+    r"interviewed|met)\s+(?:[\w.,'\u2019-]+\s+){0,7}$"
+)
+# A hand-off to a reporter or a live guest: the text right after the name.
+_HANDOFF_AFTER = [
+    ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
+    ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene|with\s+us)\b"),
+    ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+story|the\s+latest|the\s+details|this\s+report|that\s+story|the\s+report)"),
+    ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
+    ("went-to", r"^,?\s+(?:explains|looks\s+at|visited|went\s+to|travell?ed\s+to|spent\s+the\s+day)"),
+    ("is-in", r"^,?\s+(?:is|has\s+been|'s\s+been)\s+(?:covering|following|reading|looking\s+(?:at|into)|watching|tracking|monitoring|investigating|digging|at|to|outside|speaking\s+to\s+people)\b"),
+    ("joins-us", r"^,?\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
+    # "NAME of Colorado voted for it, and she joins us now"
+    ("joins-us", r"^[^.?!]{0,80}?\b(?:and\s+)?(?:she|he)\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
+    ("welcome", r"^,?\s+(?:welcome|good\s+to\s+(?:have|see)\s+you|thanks\s+for\s+(?:joining|being|coming)|thank\s+you\s+for\s+(?:joining|being|coming))"),
+]
+# The text right before the name (its title or description may sit between).
+_HANDOFF_BEFORE = [
+    ("go-to", re.compile(r"(?i)(?:let'?s\s+go|we\s+go|going|turn|cross|head|go)(?:\s+(?:now|live|over|straight|back|first))*\s+to\s+(?:(?:the|our)\s+)?(?:[\w.'\u2019-]+\s+){0,5}$")),
+    ("over-to", re.compile(r"(?i)\bover\s+to\s+(?:you,?\s+)?(?:[\w.'\u2019-]+\s+){0,4}$")),
+    ("joining-us", re.compile(r"(?i)\b(?:joining\s+(?:us|me)|(?:i'?m\s+|we'?re\s+|are\s+)?joined\s+(?:now\s+|live\s+|here\s+|in\s+the\s+studio\s+)*by|with\s+(?:us|me)\s+(?:now\s+|here\s+|in\s+the\s+studio\s+)?(?:is|are)|(?:us|me)\s+now\s+is|welcome\s+to\s+the\s+(?:programme|program|show))\b[^.?!]*?$")),
+    ("outlet-s", re.compile(r"\b(?!(?:Let|It|That|Here|There|What|He|She|Who|Where|How)'s)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['\u2019]s\s+(?:[\w.'\u2019-]+\s+){0,4}$")),
+    ("our", re.compile(r"(?i)\bour\s+(?:[\w.'\u2019-]+\s+){0,4}(?:correspondent|reporter|editor)\s*,?\s+$")),
+]
+_GREETING_HEAD = re.compile(
+    r"^(?i:(?:good\s+)?(?:morning|afternoon|evening|day)|hi|hello|hey|thanks|thank\s+you|cheers)"
+    r"(?i:\s+(?:so\s+much|very\s+much|for\s+having\s+me|for\s+that|again))?\s*,?\s+(?P<name>[^,.?!]+?)\s*(?:[,.!?]|$)"
+)
+_NAME_THANKS = re.compile(
+    r"^(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at|from|live\s+in|reporting\s+from)\s+[^,.?!]+)?[,.]?\s+(?i:thanks|thank\s+you|many\s+thanks)\b(?!\s+to\b)"  # not "Putin, thanks to ..."
+)
+_SELF_INTRO = re.compile(
+    r"(?:^|[.?!,]\s+|\b(?i:and)\s+)(?i:i'?m|i\s+am|my\s+name\s+is|this\s+is|(?:here\s+)?with\s+me,?)\s+(?P<name>[A-Z][^,.?!]*?)"
+    r"(?=\s*(?:[,.?!]|$|\s+(?i:in|from|at|for|with|and|reporting|here)\b))"
+)
+_SIGN_OFF = re.compile(
+    r"(?:^|[.?!]\s+)(?:(?i:for)\s+[^,.?!]+,\s+)?(?:(?i:i'?m|this\s+is)\s+)?(?P<name>[A-Z][^,.?!]+?),\s+"
+    r"(?:(?i:for)\s+)?(?P<outlet>[A-Z][^,.?!]*?)(?:,\s+(?P<place>[A-Z][^,.?!]*?))?\s*\.?$"
+)
+_FOR_OUTLET_IM = re.compile(r"(?:^|[.?!]\s+)(?i:for)\s+(?P<outlet>[A-Z][^,.?!]*?),\s+(?i:i'?m|this\s+is)\s+(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at)\s+[^,.?!]+)?\s*\.?$")
+_REPORTING_FROM = re.compile(r"(?:^|[.?!]\s+)(?P<name>[A-Z][^,.?!]+?),?\s+(?i:reporting\s+(?:from|for)|for\s+[A-Z][^,.?!]*\s+in)\b[^.?!]*\.?$")
+_VOCATIVE_END = re.compile(r"(?:^|[,.?!:\u2013\u2014-])\s*(?P<name>[A-Z][^,.?!]*?)\s*(?P<end>[?!.]?)\s*$")
+_NEWS_OPENER = re.compile(
+    r"(?i)^(?:good\s+(?:morning|afternoon|evening)|welcome\s+(?:back|to)|hello\s+and\s+welcome|"
+    r"(?:this\s+is|you'?re\s+watching)\s+\w+|(?:in\s+the\s+news|our\s+top\s+story|breaking\s+news|"
+    r"internationally|tonight|today)\b)"
+)
+_PROGRAMME = re.compile(r"(?i)\b(?:you'?re\s+(?:listening\s+to|watching)|welcome\s+to|this\s+is)\b")
+_WITH_ME = re.compile(r"(?i:\bwith\s+me),?\s+(?P<name>[A-Z][^,.?!]*?)(?=\s*(?:[,.?!]|$))")
+_REPORT_THANKS = re.compile(
+    r"(?i)\b(?:thanks?(?:\s+you)?\s+(?:very\s+much\s+)?for\s+(?:that|your|the)\s+(?:report|update|analysis))"
+    # "..., thanks very much, from London this morning": a reporter somewhere else
+    r"|\b(?:thanks?(?:\s+you)?(?:\s+(?:very|so)\s+much)?),?\s+(?:for\s+joining\s+us\s+)?(?:live\s+)?from\s+[A-Z]"
+)
+_UNNAMED_REPORTER = re.compile(
+    r"(?i)\b(?:our|my)\s+(?:[\w-]+\s+){0,3}(?:correspondent|reporter|editor)\s+(?:has|is|joins|reports|brings|sent|filed)"
+)
+# People in general, just before a vox pop: "Riders we spoke to were not impressed."
+_PUBLIC_VOICES = re.compile(
+    r"(?i)^(?:[\w-]+,\s+)?(?:but\s+|and\s+|not\s+everyone\s+|many\s+|most\s+|some\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:residents|locals|shoppers|voters|commuters|parents|neighbou?rs|customers|passengers|fans|riders|patients|"
+    r"callers|listeners|people|workers|families|students|visitors|drivers|farmers|everyone)\b[^.?!]*"
+    r"\b(?:(?:we|i)\s+(?:spoke|talked)\s+to|told\s+(?:us|me)|say|said|were|are|agreed|disagreed)\b"
+)
+# An unnamed voice described before it speaks: "One woman told me ...", "I asked one voter ...".
+_DESCRIBED_VOICE = re.compile(
+    r"(?i)\b(?:one|a|an|another|some|several|many)\s+(?:[\w-]+\s+){0,2}?(?P<who>[\w-]+)\b[^.?!]{0,60}?\b"
+    rf"(?:{_SPEECH_VERB}|how\s+(?:she|he|they)\s+felt|what\s+(?:she|he|they)\s+(?:thought|think|made))\b"
+    r"|\b(?:asked|spoke\s+to|talked\s+to|met)\s+(?:one|a|an|another|some)\s+(?:[\w-]+\s+){0,2}?(?P<who2>[\w-]+)\b"
+)
 
 
 @dataclass
 class _Turn:
+    index: int
     speaker: str
     words: list[Word] = field(default_factory=list)
 
     @property
-    def start(self) -> float:
-        return self.words[0].start
-
-    @property
-    def end(self) -> float:
-        return self.words[-1].end
-
-    @property
     def duration(self) -> float:
-        return self.end - self.start
+        return self.words[-1].end - self.words[0].start
 
     @property
     def text(self) -> str:
         return " ".join(w.word.strip() for w in self.words).strip()
 
-    def head(self, count: int = 10) -> str:
-        return " ".join(w.word.strip() for w in self.words[:count]).strip()
+    # Words that diarization put on the wrong side of a speaker change: the end of a cue that
+    # spilled into the next turn ("... Take" | "a listen. Yeah, look ...").
+    spill_in: list[str] = field(default_factory=list)  # appended to this turn's end
+    skip_head: int = 0  # words at this turn's start that belong to the previous turn
 
-    def tail(self, count: int = 30) -> str:
-        # Words, not sentences: ASR punctuation is unreliable ("the U .S. National ...").
-        return " ".join(w.word.strip() for w in self.words[-count:]).strip()
+    @property
+    def own_words(self) -> list[Word]:
+        return self.words[self.skip_head:]
+
+    def sentences(self) -> list[str]:
+        out: list[list[str]] = [[]]
+        for token in [w.word.strip() for w in self.own_words] + self.spill_in:
+            out[-1].append(token)
+            if ends_sentence(token):
+                out.append([])
+        return [" ".join(s) for s in out if s]
+
+
+@dataclass
+class _Clue:
+    """One piece of evidence about one speaker: a name or a role, the rule, the words."""
+
+    speaker: str
+    rule: str
+    words: str
+    turn: int
+    name: str | None = None
+    role: SpeakerRole | None = None
+    weight: float = 1.0
+
+    def record(self) -> dict:
+        out = {"rule": self.rule, "words": self.words, "turn": self.turn}
+        if self.name:
+            out["name"] = self.name
+        if self.role:
+            out["role"] = self.role.value
+        return out
 
 
 def _turns(transcript: Transcript) -> list[_Turn]:
@@ -108,100 +262,560 @@ def _turns(transcript: Transcript) -> list[_Turn]:
         if word.speaker is None or not word.word.strip():
             continue
         if not turns or turns[-1].speaker != word.speaker:
-            turns.append(_Turn(word.speaker))
+            turns.append(_Turn(len(turns), word.speaker))
         turns[-1].words.append(word)
+    # A turn that stops mid-sentence while the next one opens with a short fragment ending a
+    # sentence: the fragment is the end of this turn (diarization boundaries are ~0.5 s off).
+    for turn, following in zip(turns, turns[1:]):
+        if ends_sentence(turn.words[-1].word) or turn.words[-1].word.rstrip().endswith((":", ",")):
+            continue
+        for count, word in enumerate(following.words[:3], start=1):
+            if ends_sentence(word.word):
+                if count < len(following.words):
+                    turn.spill_in = [w.word.strip() for w in following.words[:count]]
+                    following.skip_head = count
+                break
     return turns
 
 
-def _strip_titles(name: str) -> str:
-    tokens = name.split()
-    while tokens and tokens[0] in _TITLES:
+def _clean(token: str) -> str:
+    return token.strip(".,;:!?\"'()[]\u201c\u201d\u2018\u2019")
+
+
+def _strip_title(name: str) -> str:
+    tokens = [t for t in name.split() if t]
+    while tokens and (_clean(tokens[0]).lower() in _TITLE_WORDS or _clean(tokens[0]).lower().rstrip(".") in _TITLE_WORDS):
         tokens = tokens[1:]
-    return " ".join(tokens)
+    # A possessive or trailing punctuation is not part of a name ("Kirby's").
+    if tokens:
+        tokens[-1] = re.sub(r"(?:'s|\u2019s)$", "", tokens[-1])
+    return " ".join(_clean(t) if i == len(tokens) - 1 else t.strip(",;:") for i, t in enumerate(tokens)).strip()
 
 
-def _is_name(token: str) -> bool:
-    return bool(re.fullmatch(_NAME_TOKEN, token)) and token not in _NOT_NAMES
+def _title_of(name: str) -> str:
+    """The title words that precede the name in ``name`` ("Senator" in "Senator Warren")."""
+    tokens = name.split()
+    title = []
+    for token in tokens:
+        if _clean(token).lower().rstrip(".") in _TITLE_WORDS:
+            title.append(token)
+        else:
+            break
+    return " ".join(title)
 
 
-def _full_names(text: str) -> list[str]:
-    names = []
-    for match in _FULL_NAME.finditer(text):
-        name = _strip_titles(match.group(1))
-        tokens = name.split()
-        if len(tokens) >= 2 and not any(t in _NOT_NAMES for t in tokens):
-            names.append(name)
-    return names
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "dos", "das", "la", "le", "bin", "ibn", "al", "el", "ter", "ten", "y"}
 
 
-def description_people(metadata: VideoMetadata | None) -> dict[str, str]:
-    """People the description introduces as "NAME, TITLE": name -> title."""
-    if metadata is None:
-        return {}
-    people: dict[str, str] = {}
-    for match in _DESCRIPTION_PERSON.finditer(metadata.description or ""):
-        name = _strip_titles(match.group(1))
-        if len(name.split()) >= 2 and not any(t in _NOT_NAMES for t in name.split()):
-            people.setdefault(name, match.group(2).strip())
-    return people
-
-
-def _same_person(a: str, b: str) -> bool:
-    """Two spellings of one name (ASR may misspell a surname slightly)."""
-    ta, tb = a.split(), b.split()
-    if ta[-1].lower() != tb[-1].lower() and fuzz.ratio(ta[-1].lower(), tb[-1].lower()) < 80:
+def _looks_like_name(name: str) -> bool:
+    tokens = name.split()
+    if not tokens or len(tokens) > 5:
         return False
-    if len(ta) >= 2 and len(tb) >= 2:
-        return fuzz.ratio(a.lower(), b.lower()) >= 80
+    if not tokens[0][:1].isupper() or not (tokens[-1][:1].isupper() or re.match(r"^(?:al|el|bin|ibn|van|von|de|da|di|du|le|la)-[A-Z]", tokens[-1])):
+        return False
+    for token in tokens:
+        bare = _clean(token)
+        if bare.lower() in _NOT_NAMES or bare.lower() in _TITLE_WORDS and len(tokens) == 1:
+            return False
+        if not (bare[:1].isupper() or bare.lower() in _PARTICLES or re.match(r"^(?:al|el|bin|ibn|van|von|de|da|di|du|le|la)-[A-Z]", bare)):
+            return False
+        if any(ch.isdigit() for ch in bare):
+            return False
     return True
 
 
-def _canonical(name: str, known: list[str], preferred: list[str]) -> str:
-    """The best spelling of ``name``: a description's spelling, else a full name from the
-    speech for a first name when exactly one full name starts with it."""
-    for candidate in preferred:
-        if _same_person(name, candidate):
-            return candidate
+class _Persons:
+    """Person names the recogniser finds in a text, with their character spans."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.entities = ner.entities(text)
+        self.persons = [e for e in self.entities if e.label == "PERSON"]
+
+    def labels_at(self, start: int, end: int) -> set[str]:
+        return {e.label for e in self.entities if e.start < end and start < e.end}
+
+    def person_in(self, start: int, end: int) -> ner.Entity | None:
+        """The person entity inside [start, end), if the span holds one and nothing else."""
+        inside = [e for e in self.persons if e.start >= start - 1 and e.end <= end + 1]
+        if len(inside) == 1:
+            return inside[0]
+        return None
+
+
+def _person_name(
+    candidate: str,
+    persons: _Persons | None = None,
+    start: int = 0,
+    context_places: set[str] = frozenset(),
+    strong_slot: bool = False,
+) -> str | None:
+    """``candidate`` (which may carry a title) as a person's name, or None: it must look like a
+    name, and the recogniser must take it for a person (in its own text where given, else in
+    sentences where only a name fits) and never for a place or an organisation. In a strong
+    slot ("I'm ...", "... is in London with more") a full name the recogniser does not know
+    is enough, as long as nothing takes it for a place or an organisation."""
+    name = _strip_title(candidate)
+    if not name or not _looks_like_name(name):
+        return None
+    if name in context_places:
+        return None
     if len(name.split()) == 1:
-        matches = {full for full in known + preferred if full.split()[0] == name}
-        if len(matches) == 1:
-            return matches.pop()
-    return name
-
-
-@dataclass
-class _Evidence:
-    votes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-
-    def add(self, speaker: str, name: str, weight: float = 1.0) -> None:
-        self.votes[speaker][name] += weight
-
-
-def _handover_name(turn: _Turn) -> str | None:
-    match = _HANDOVER.search(turn.text)
-    if match and _is_name(match.group(1)):
-        return match.group(1)
+        # In running text this small model labels unfamiliar first names at random ("Morning,
+        # Priya, investors ..." gives ORG); a single word is judged out of its context alone.
+        return name if ner.reads_as_person(name, _KNOWN_FIRST_NAMES.get()) else None
+    offset = start + max(candidate.find(name.split()[0]), 0)
+    if persons is not None:
+        entity = persons.person_in(offset, offset + len(name))
+        if entity is not None:
+            stripped = _strip_title(entity.text)
+            # The recogniser's span may drop a hyphenated or particle part; keep the longer.
+            if len(name) >= len(stripped) and stripped in name:
+                return name
+            return stripped if _looks_like_name(stripped) else None
+        labels = persons.labels_at(offset, offset + len(name))
+        # Unfamiliar full names come out as organisations in context; in a slot where only a
+        # person fits, only a place counts against them.
+        against = labels & {"GPE", "LOC"} if strong_slot else labels & ner.NOT_PERSON
+        if against and not ner.reads_as_person(name):
+            return None
+    if ner.reads_as_person(name):
+        return name
+    # Unfamiliar full names come out as organisations ("Amara Lindqvist-Osei" is ORG); in a
+    # slot only a person fits, that is no evidence against them, a place is.
+    if strong_slot and not ner.reads_as_place(name):
+        return name
     return None
 
 
-def _quote_name(turn: _Turn, preferred: list[str]) -> str | None:
-    """The person a quote cue at the end of ``turn`` introduces, if it names one."""
-    tail = turn.tail(30)
-    if not _QUOTE_CUE.search(tail):
-        return None
-    names = _full_names(tail)
-    if not names:
-        return None
-    for name in reversed(names):
-        if any(_same_person(name, p) for p in preferred):
-            return name
-    # Nearest to the hand-over: the quoted person is named last ("... spokesman John Kirby, who ...").
-    return names[-1]
+@dataclass
+class _Context:
+    turns: list[_Turn]
+    places: set[str]
+    first_turn: dict[str, int]
+
+    def first_appearance(self, turn: _Turn) -> bool:
+        return self.first_turn[turn.speaker] == turn.index
 
 
-def label_speakers(transcript: Transcript, metadata: VideoMetadata | None = None) -> list[Speaker]:
+def _describe_role(text: str) -> SpeakerRole | None:
+    """The role the words describing a person imply, if one clearly does."""
+    found = [
+        role
+        for role, pattern in (
+            (SpeakerRole.CORRESPONDENT, _CORRESPONDENT),
+            (SpeakerRole.QUOTED_OFFICIAL, _OFFICIAL),
+            (SpeakerRole.GUEST, _GUEST),
+            (SpeakerRole.MEMBER_OF_THE_PUBLIC, _PUBLIC),
+        )
+        if pattern.search(text)
+    ]
+    if len(found) == 1:
+        return found[0]
+    if found and found[0] is SpeakerRole.QUOTED_OFFICIAL and SpeakerRole.GUEST not in found:
+        return SpeakerRole.QUOTED_OFFICIAL  # "police told residents"
+    return None
+
+
+def _description_around(sentence: str, start: int, end: int) -> str:
+    """The words that describe the person at [start, end) of ``sentence``: the title before
+    the name (back to a comma or a cue) and an apposition after it (", an emergency nurse")."""
+    pieces = re.split(r"[,;:]|\b(?:is|are|to|by|from|with|and|that|said|says|told)\b", sentence[:start])
+    before = pieces[-1]
+    if len(pieces) > 1 and all(_clean(t).lower() in _TITLE_WORDS for t in before.split()):
+        # "Josh's mother, NAME, spoke ..."; "Chief Medical Officer of Health, Dr. NAME"
+        before = pieces[-2] + " " + before
+    after = sentence[end:]
+    # An apposition, not the verb that follows a name in commas (", spoke to reporters").
+    apposition = re.match(r"\s*,\s*((?:a|an|the|who|of|from|at|[A-Z])[^,.;]{0,80})", after)
+    return before + " " + (apposition.group(1) if apposition else "")
+
+
+def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool]]:
+    """Person entities, and capitalised runs of two or more words that the recogniser left
+    unlabelled (usable in strong slots only): (entity, recognised)."""
+    found = [(e, True) for e in persons.persons]
+    for e in persons.entities:
+        if e.label in ("ORG", "FAC") and re.fullmatch(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}", e.text):
+            found.append((ner.Entity(e.text, "CANDIDATE", e.start, e.end), False))  # unfamiliar names come out as ORG
+    # A possessive ends a run: "Sky's Tunde Fashola-Obi" holds one name, not "Sky's Tunde".
+    token = r"[A-Z][\w-]*(?:['\u2019](?!s\b)[\w-]+)*(?!['\u2019]s\b)"
+    for match in re.finditer(rf"{token}(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*{token}){{1,3}}", sentence):
+        if _clean(match.group(0).split()[0]).lower() in _NOT_NAMES:
+            continue
+        overlapping = [e for e in persons.entities if e.start < match.end() and match.start() < e.end]
+        # Unfamiliar names come out whole or in part as organisations ("Tomasz [Schafernaker-Reid]").
+        partial = all(
+            e.label in ("ORG", "FAC", "NORP") and match.start() <= e.start and e.end <= match.end() and e.text != match.group(0)
+            for e in overlapping
+        )
+        if not overlapping or partial and not any(c.start == match.start() and c.end == match.end() for c, _ in found):
+            found.append((ner.Entity(match.group(0), "CANDIDATE", match.start(), match.end()), False))
+    return sorted(found, key=lambda pair: pair[0].start)
+
+
+_REPORTER_RULES = {"is-in", "went-to", "has-more", "reports", "outlet-s", "our"}
+# Rules that also fit a newsmaker ("President Zelensky is in Washington for talks", "the prime
+# minister visited the flood zone"): they name the next voice only with a second sign that it is
+# a reporter (a reporter's title, "with more", a vocative with the same first name).
+_WEAK_RULES = {"is-in", "went-to"}
+# A phone-in: the next voice is a caller, a member of the public, however introduced.
+_CALLER = re.compile(r"(?i)\b(?:on\s+the\s+line|go\s+ahead|you'?re\s+on\s+(?:the\s+)?air|caller|calls?\s+(?:from|in)|lines\s+are)\b")
+
+
+def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | None, ctx: _Context) -> list[_Clue]:
+    """What the end of ``turn`` says about the speaker of ``following``."""
+    clues: list[_Clue] = []
+    target = following.speaker
+    sentences = turn.sentences()[-3:]
+    if not sentences:
+        return clues
+    last = sentences[-1]
+    first_time = ctx.first_appearance(following)
+    # A voice heard once between two turns of the same speaker, who is not the one that opened
+    # the recording: a soundbite inside a report.
+    soundbite = (
+        first_time
+        and after_following is not None
+        and after_following.speaker == turn.speaker
+        and turn.speaker != ctx.turns[0].speaker
+        and not last.endswith("?")
+        and sum(t.speaker == target for t in ctx.turns) == 1
+    )
+
+    # A question that opens with a name: "Tomasz, how are passengers taking this?"
+    addressed = re.match(r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?),\s+[^?]*\?$", last)
+    if addressed:
+        name = _person_name(addressed.group("name"))
+        if name:
+            clues.append(_Clue(target, "question addressed by name", last[-60:], turn.index, name=name))
+        elif _title_of(addressed.group("name")) == addressed.group("name"):
+            title = addressed.group("name")
+            role = _describe_role(title)  # "Senator, what persuaded you?"
+            if role:
+                clues.append(_Clue(target, "question addressed by title", last[-60:], turn.index, role=role, weight=0.5))
+            # "Professor Dave Goulson-Price studies them ... Professor, what is going on?": the
+            # title links the question to the person just introduced with it.
+            for sentence in sentences[-3:-1]:
+                for match in re.finditer(rf"\b{re.escape(title)}\s+(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){{1,3}})", sentence):
+                    name = _person_name(match.group("name"), _Persons(sentence), match.start("name"), ctx.places, strong_slot=True)
+                    if name:
+                        clues.append(_Clue(target, "title links the question to the person introduced", sentence, turn.index, name=name, weight=2.0))
+    # A vocative at the very end: "... Anna?", "Over to you, Priya.", ", Tom"
+    vocative = _VOCATIVE_END.search(last)
+    if vocative:
+        raw = re.sub(r"(?i)^(?:and|so|over\s+to\s+you|back\s+to\s+you|to\s+you)\s*,?\s*", "", vocative.group("name")).strip()
+        whole_sentence = not last[: vocative.start("name")].strip(" ,") or last[: vocative.start("name")].rstrip().endswith((".", "?", "!"))
+        name = _person_name(raw) if raw else None
+        # ", Keir Starmer." closing a sentence is an apposition; a vocative is a first name,
+        # a question, or a sentence of its own.
+        if name and (whole_sentence or vocative.group("end") != "." or len(name.split()) == 1):
+            clues.append(_Clue(target, "hand-over: name that ends the turn", last[-60:], turn.index, name=name))
+        elif raw and _title_of(raw) == raw.strip():
+            role = _describe_role(raw)  # "Professor?" names no one but is a role
+            if role:
+                clues.append(_Clue(target, "title that ends the turn", last[-60:], turn.index, role=role, weight=0.5))
+
+    named = False
+    quoted_people: list[_Clue] = []
+    for position, sentence in enumerate(sentences):
+        in_last = position == len(sentences) - 1
+        persons = _Persons(sentence)
+        candidates = _candidates(sentence, persons)
+        for index, (entity, recognised) in enumerate(candidates):
+            pre, post = sentence[: entity.start], sentence[entity.end:]
+            rule = next((label for label, pattern in _HANDOFF_AFTER if re.search(pattern, post, re.IGNORECASE)), None)
+            if rule is None:
+                rule = next((label for label, pattern in _HANDOFF_BEFORE if pattern.search(pre)), None)
+            described = _describe_role(_description_around(sentence, entity.start, entity.end))
+            if rule is not None:
+                name = _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=True)
+                if not name:
+                    continue
+                if rule in _WEAK_RULES:
+                    addressed_first = {c.name.split()[0] for c in clues if c.name and c.rule.startswith(("hand-over", "question addressed"))}
+                    corroborated = (
+                        described is SpeakerRole.CORRESPONDENT
+                        or re.search(r"(?i)\b(?:with\s+(?:more|the\s+latest)|for\s+us|live|standing\s+by|has\s+more)\b", post)
+                        or re.search(r"(?i)\b(?:weather|sports?|news)\s+(?:centre|center|desk)\b|\bin\s+the\s+studio\b", post)
+                        or name.split()[0] in addressed_first
+                        # "Dev Malhotra is near the evacuation centre. Dev, over to you."
+                        or re.search(rf"(?<![\w-]){re.escape(name.split()[0])}(?![\w-])", last) and not in_last
+                        # "... is in the weather centre. How bad is this going to get?"
+                        or position == len(sentences) - 2 and last.endswith("?") and len(last.split()) <= 12
+                        or bool(_CALLER.search(" ".join(sentences[-2:])))
+                        # The turn's last words, about someone with no title: "... X is at the port."
+                        or in_last and not _title_of(pre.split()[-1] if pre.split() else "") and described is None
+                    )
+                    if not corroborated:
+                        continue
+                role_weight = 2.0
+                if described is None and rule not in _REPORTER_RULES:
+                    # "One of the two senators who changed sides is NAME": the sentence, less surely.
+                    described, role_weight = _describe_role(sentence), 1.0
+                if _CALLER.search(" ".join(sentences[-2:])):
+                    role = SpeakerRole.MEMBER_OF_THE_PUBLIC
+                elif re.search(r"(?i)\b(?:weather|sports?|news)\s+(?:centre|center|desk)\b|\bin\s+the\s+studio\b", post):
+                    role = SpeakerRole.ANCHOR  # "... is in the weather centre": the presenting team
+                elif rule in _REPORTER_RULES:
+                    role = SpeakerRole.CORRESPONDENT
+                elif described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.CORRESPONDENT):
+                    role = described
+                elif rule in ("go-to", "over-to") or re.search(r"(?i)\b(?:from|in)\s+[A-Z]|\blive\b", pre + post) and described is None:
+                    role = SpeakerRole.CORRESPONDENT
+                else:
+                    # A live interview with someone not described as in office: a guest, by default.
+                    role, role_weight = SpeakerRole.GUEST, 1.0 if described is None else role_weight
+                clues.append(_Clue(target, f"introduction: {rule}", sentence, turn.index, name=name, weight=2.0))
+                clues.append(_Clue(target, f"introduction: {rule}", sentence, turn.index, role=role, weight=role_weight))
+                named = True
+                continue
+            if not first_time:
+                continue
+            # An unfamiliar name counts only right before a speech verb ("NAME, an immunologist
+            # at the Karolinska Institute, says ...").
+            if not recognised and not _QUOTE_AFTER.search(post):
+                continue
+            name = _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=not recognised)
+            if not name:
+                continue
+            later = [e for e, ok in candidates[index + 1:] if ok]
+            quoted = _QUOTE_AFTER.search(post) or _QUOTE_BEFORE.search(pre)
+            explicit = bool(_FORWARD_CUE.search(last))
+            forward = in_last or explicit or soundbite
+            if described is None and not quoted:
+                # Named just before a soundbite: "Gary Lomax has worked on the paint line ..."
+                described = _describe_role(post)
+            role = described if described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.MEMBER_OF_THE_PUBLIC) else None
+            # ASR splits sentences: "... spokesman, John Kirby. We'll explain why ... Take a listen."
+            if quoted and forward and not later and position >= len(sentences) - (3 if explicit or soundbite else 2):
+                quoted_people.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=2.0))
+            elif soundbite and in_last and not later and len(pre.split()) <= 6:
+                # "Planetary scientist NAME, of the University of Leeds, helped design ..."
+                # Officials come with a title or an office; a name with neither is one of the public.
+                default = SpeakerRole.QUOTED_OFFICIAL if _OFFICIAL.search(sentence) else SpeakerRole.MEMBER_OF_THE_PUBLIC
+                quoted_people.append(_Clue(target, "named just before a soundbite", sentence, turn.index, name=name, role=role or default, weight=1.5))
+
+    if quoted_people:
+        # The person named nearest the new voice is the one it belongs to ("Justice Ama Whitfield
+        # said ... The Attorney General, Rajiv Castellanos, spoke outside the courthouse.").
+        clues.append(quoted_people[-1])
+        named = True
+
+    # Cues that give a role without a name.
+    caller = _CALLER.search(" ".join(sentences[-2:]))
+    if caller and first_time:
+        clues.append(_Clue(target, "caller on a phone-in", caller.group(0), turn.index, role=SpeakerRole.MEMBER_OF_THE_PUBLIC))
+    reporter = _UNNAMED_REPORTER.search(" ".join(sentences[-2:]))
+    if reporter:
+        clues.append(_Clue(target, "introduction: our reporter", reporter.group(0), turn.index, role=SpeakerRole.CORRESPONDENT))
+    if first_time and not named:
+        # The nearest description wins: "... the hospital said ... A hospital spokesman added this."
+        voice = next((v for v in (_DESCRIBED_VOICE.search(last), _DESCRIBED_VOICE.search(" ".join(sentences[-2:])), _PUBLIC_VOICES.search(last)) if v), None)
+        described = _describe_role(voice.group(0)) if voice else None
+        if described is SpeakerRole.CORRESPONDENT:
+            described = None
+        if described:
+            clues.append(_Clue(target, "described voice", voice.group(0), turn.index, role=described))
+        elif _FORWARD_CUE.search(last):
+            clues.append(_Clue(target, "quote cue without a name", last[-80:], turn.index, role=_describe_role(last) or SpeakerRole.QUOTED_OFFICIAL, weight=0.5))
+        elif soundbite:
+            # An unnamed voice heard once inside a report is a vox pop.
+            clues.append(_Clue(target, "unnamed voice inside a report", last[-80:], turn.index, role=SpeakerRole.MEMBER_OF_THE_PUBLIC, weight=0.5))
+    return clues
+
+
+def _thanks_follows(head: str) -> bool:
+    return bool(re.match(r"[A-Z][\w'\u2019-]+,\s+(?i:thanks|thank\s+you)", head))
+
+
+def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_Clue]:
+    """What the start of ``turn`` says about the speaker of ``previous``."""
+    clues: list[_Clue] = []
+    sentences = turn.sentences()[:2]
+    head = " ".join(sentences)
+    report = _REPORT_THANKS.search(head)
+    if report:
+        clues.append(_Clue(previous.speaker, "thanked for a report", report.group(0), turn.index, role=SpeakerRole.CORRESPONDENT))
+    # A lone hand-back that diarization put at this turn's start ("Heather? Anna Cunningham,
+    # thanks ...") is skipped: the greeting or thanks is the next sentence.
+    if len(sentences) > 1 and len(sentences[0].split()) == 1 and sentences[0].endswith("?"):
+        head = sentences[1]
+    persons = _Persons(head)
+    greeting = _GREETING_HEAD.search(head)
+    if (
+        greeting
+        and ctx.first_appearance(turn)
+        and re.match(r"(?i)(?:good\s+)?(?:morning|afternoon|evening)\b", head)
+        and len(turn.words) >= 80
+    ):
+        # "Morning, Heather. Well, the Kremlin ...": answering the anchor at length, live.
+        clues.append(_Clue(turn.speaker, "greets the presenter, then reports", head[: greeting.end()], turn.index, role=SpeakerRole.CORRESPONDENT))
+    if greeting:
+        raw = greeting.group("name")
+        name = _person_name(raw, persons, greeting.start("name"), ctx.places, strong_slot=True)
+        if name:
+            clues.append(_Clue(previous.speaker, "greeting or thanks with a name", head[: greeting.end()], turn.index, name=name))
+        elif _title_of(raw) == raw.strip():
+            role = _describe_role(raw)  # "Thank you, Senator." is a role, not a name
+            if role:
+                clues.append(_Clue(previous.speaker, "greeting or thanks with a title", head[: greeting.end()], turn.index, role=role, weight=0.5))
+    opening = re.match(r"(?P<name>[A-Z][\w'\u2019-]+),\s+[a-z]", head)
+    # "Flour, energy and wages have all gone up": a list, not a vocative.
+    listing = re.match(r"[A-Z][\w'\u2019-]+,(?:\s+[\w'-]+,?){1,3}\s+(?:and|or)\b", head)
+    if opening and not greeting and not listing and not _thanks_follows(head):
+        name = _person_name(opening.group("name"))
+        known = name and (name.lower() in ner.census_first_names() or name.lower() in _KNOWN_FIRST_NAMES.get())
+        if known:  # "Clare, it is the biggest package of savings in a decade ..."
+            clues.append(_Clue(previous.speaker, "name that opens the answer", head[:60], turn.index, name=name))
+    thanks = _NAME_THANKS.search(head)
+    if thanks:
+        name = _person_name(thanks.group("name"), persons, 0, ctx.places, strong_slot=True)
+        if name:
+            title_role = _describe_role(_title_of(thanks.group("name")))  # "Senator Patricia Quintero, thank you"
+            clues.append(_Clue(previous.speaker, "name, then thanks", head[: thanks.end()], turn.index, name=name, role=title_role, weight=0.5 if title_role else 1.0))
+    return clues
+
+
+def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
+    """What a speaker says about themselves: a sign-off or an introduction."""
+    clues: list[_Clue] = []
+    sentences = turn.sentences()
+    if not sentences:
+        return clues
+    last = sentences[-1]
+    persons = _Persons(last)
+    for pattern in (_FOR_OUTLET_IM, _SIGN_OFF, _REPORTING_FROM):
+        sign_off = pattern.search(last)
+        if not sign_off:
+            continue
+        name = _person_name(sign_off.group("name"), persons, sign_off.start("name"), ctx.places, strong_slot=True)
+        outlet = sign_off.groupdict().get("outlet")
+        place = sign_off.groupdict().get("place")
+        # "Jane Smith, CNN, Washington." names the one speaking; the outlet and the place are
+        # not people ("Thanks, John, and Mary." is not a sign-off).
+        if name and (pattern is _REPORTING_FROM or outlet and not _person_name(outlet)):
+            clues.append(_Clue(turn.speaker, "sign-off", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
+            for other in (outlet, place):
+                if other:
+                    ctx.places.add(other.strip())
+            break
+    opener = turn.index == 0 and (_NEWS_OPENER.search(turn.text) or _PROGRAMME.search(" ".join(sentences[:2])))
+    if opener:
+        # Radio: "You're listening to Drive with me, Jo Whitfield."
+        host = _WITH_ME.search(" ".join(sentences[:2]))
+        host_name = _person_name(host.group("name"), None, 0, ctx.places, strong_slot=True) if host else None
+        if host_name:
+            clues.append(_Clue(turn.speaker, "introduces self", host.group(0), turn.index, name=host_name, role=SpeakerRole.ANCHOR, weight=1.5))
+    previous_intro = turn.index == 1 and _SELF_INTRO.search(" ".join(ctx.turns[0].sentences()[:2]))
+    for sentence in sentences[:2]:
+        # "This is The Afternoon Edition, I'm Rachel Feng.": the programme is no one.
+        # "this is X" also opens a programme ("this is CityLine News"): only a recognised person.
+        intros = [
+            (intro, name)
+            for intro in _SELF_INTRO.finditer(sentence)
+            if (
+                name := _person_name(
+                    intro.group("name"),
+                    _Persons(sentence),
+                    intro.start("name"),
+                    ctx.places,
+                    strong_slot=not re.search(r"(?i)this\s+is\s*$", sentence[: intro.start("name")]),
+                )
+            )
+        ]
+        if not intros:
+            continue
+        intro, name = intros[-1]
+        role = None
+        if opener or previous_intro and re.match(r"(?i)and\s+i'?m\b", sentence):
+            role = SpeakerRole.ANCHOR  # "Good evening, I'm ..." / "And I'm ..." opening a programme
+        clues.append(_Clue(turn.speaker, "introduces self", sentence, turn.index, name=name, role=role, weight=1.5))
+    return clues
+
+
+_DESCRIPTION_CUE_BEFORE = re.compile(
+    r"(?i)(?:\b(?:by|with|host|hosts|co-hosts|presenter|presented|anchor|anchors|correspondent|reporter|guest|guests|"
+    r"reporting|featuring|and|meteorologist|economist|scientist|curator|nurse|speaks\s+to|spoke\s+to|interview\s+with)|:)"
+    r"\s+(?:[\w.'\u2019-]+\s+){0,3}$"
+)
+_DESCRIPTION_CUE_AFTER = re.compile(
+    r"(?i)^,?\s+(?:reports|reporting|says|said|speaks|spoke|told|explains|joins|responded|urged|defended|ordered|"
+    r"announced|warned|visited|is|was|\(|,)"
+)
+
+
+def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
+    """Persons in the title and description, with the words around them: person entities, and
+    full names the recogniser does not know in the layouts descriptions use ("Reporter: NAME",
+    "Presented by NAME", "NAME reports from ...", "Guest: TITLE NAME, University of ...")."""
+    if metadata is None:
+        return []
+    people: list[tuple[str, str]] = []
+    for text in (metadata.title or "", metadata.description or ""):
+        persons = _Persons(text)
+        for entity, recognised in _candidates(text, persons):
+            name = _strip_title(entity.text)
+            if not _looks_like_name(name) or len(name.split()) < 2:
+                continue
+            if not recognised or entity.label != "PERSON":
+                before, after = text[: entity.start], text[entity.end:]
+                if not (_DESCRIPTION_CUE_BEFORE.search(before) or _DESCRIPTION_CUE_AFTER.search(after)):
+                    continue
+                if ner.reads_as_place(name):
+                    continue
+            people.append((name, text[max(0, entity.start - 60): entity.end + 80]))
+    return people
+
+
+def _metadata_places(metadata: VideoMetadata | None) -> set[str]:
+    """Places the title and description name that could pass for a first name in a vocative
+    ("... from Kyiv."): only those the recogniser never reads as a person."""
+    places: set[str] = set()
+    texts = [metadata.title or "", metadata.description or ""] if metadata else []
+    for text in texts:
+        for entity in ner.entities(text):
+            if entity.label in ("GPE", "LOC", "FAC") and not ner.reads_as_person(entity.text):
+                places.add(entity.text)
+    return places
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Two spellings of one full name (a surname misspelt slightly by the ASR or captions)."""
+    ta, tb = a.lower().split(), b.lower().split()
+    if len(ta) < 2 or len(tb) < 2:
+        return False
+    return fuzz.ratio(ta[0], tb[0]) >= 80 and fuzz.ratio(" ".join(ta[1:]), " ".join(tb[1:])) >= 75
+
+
+def _spelling(name: str, meta_people: list[tuple[str, str]], transcript_words: dict[str, float], caption_text: str | None) -> tuple[str | None, str]:
+    """The spelling to give ``name``, and why; None where the evidence does not hold it up."""
+    for person, _ in meta_people:
+        if person == name or _same_person(name, person):
+            return person, "spelling from the title or description"
+    tokens = name.split()
+    if caption_text is not None:
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", caption_text):
+            return name, "captions and ASR agree"
+        caption_tokens = set(re.findall(r"[\w'-]+", caption_text))
+        if not all(t in caption_tokens for t in tokens if t.lower() not in _PARTICLES):
+            # Captions spell it otherwise: conflicting evidence.
+            if any(fuzz.ratio(t, c) >= 75 for t in tokens for c in caption_tokens if c[:1].isupper() and c != t):
+                return None, "captions spell it otherwise"
+    confidence = min(transcript_words.get(t, 1.0) for t in tokens)
+    if confidence < GUESS_PROBABILITY:
+        return None, f"ASR alone, low confidence ({confidence:.2f})"
+    return name, "as spoken"
+
+
+def label_speakers(
+    transcript: Transcript,
+    metadata: VideoMetadata | None = None,
+    captions: CaptionTrack | None = None,
+) -> list[Speaker]:
     """Role (and name, where revealed) of every speaker in a transcript whose words carry
-    speaker ids (``assign_speakers``). Speakers come back in order of first speech."""
+    speaker ids (``assign_speakers``). Speakers come back in order of first speech, each with
+    the evidence for its role and name. ``captions``, where given, check a name's spelling."""
     turns = _turns(transcript)
     order: list[str] = []
     for turn in turns:
@@ -213,139 +827,193 @@ def label_speakers(transcript: Transcript, metadata: VideoMetadata | None = None
     if not turns:
         return [Speaker(id=s) for s in order]
 
-    talk = Counter()
+    talk: Counter = Counter()
     for turn in turns:
-        talk[turn.speaker] += turn.duration
+        talk[turn.speaker] += max(turn.duration, 0.0)
     total = sum(talk.values()) or 1.0
     real = [s for s in order if talk[s] >= MIN_SECONDS or talk[s] / total >= MIN_SHARE]
+    ctx = _Context(turns=turns, places=_metadata_places(metadata), first_turn={})
+    for turn in turns:
+        ctx.first_turn.setdefault(turn.speaker, turn.index)
 
-    people = description_people(metadata)
-    preferred = list(people)
-    # Per turn: a name never runs across a speaker change ("... choreographed, Heather" +
-    # "Anna Cunningham, thanks ..." is not one "Heather Anna Cunningham").
-    spoken_names = [name for turn in turns for name in _full_names(turn.text)]
+    meta_people = _metadata_people(metadata)
+    spoken_people = [
+        _strip_title(e.text) for turn in turns for e in _Persons(turn.text).persons if len(_strip_title(e.text).split()) >= 2
+    ]
+    token = _KNOWN_FIRST_NAMES.set(frozenset(n.split()[0].lower() for n in [p for p, _ in meta_people] + spoken_people))
+    try:
+        clues = _clues(turns, ctx)
+    finally:
+        _KNOWN_FIRST_NAMES.reset(token)
+    # A place named in a sign-off is no one's name anywhere.
+    clues = [c for c in clues if not c.name or c.name not in ctx.places]
 
-    evidence = _Evidence()
-    handed_to: Counter = Counter()  # (from, to) hand-overs ending with a name
-    cued: set[str] = set()
+    confidence: dict[str, float] = {}
+    for word in transcript.words():
+        token = _clean(word.word)
+        if token:
+            confidence[token] = min(confidence.get(token, 1.0), word.probability)
+    caption_text = captions.text if captions is not None else None
+    names, name_evidence = _names(clues, real, meta_people, confidence, caption_text)
+    clues += _description_roles(names, meta_people, turns)
+    roles, role_evidence = _roles(turns, real, clues)
+
+    speakers = []
+    for s in order:
+        evidence = role_evidence.get(s, []) + name_evidence.get(s, [])
+        speakers.append(Speaker(id=s, role=roles.get(s, SpeakerRole.OTHER), name=names.get(s), evidence=evidence))
+    return speakers
+
+
+_PRESENTER = re.compile(
+    r"(?i)\b(?:host|hosts|co-hosts?|anchor|anchors|presenter|presented\s+by|meteorologist|weather\s+(?:presenter|forecaster)|"
+    r"forecaster|forecast\s+with|sports\s+presenter)\b[^.;]{0,12}$"
+)
+
+
+def _description_roles(names: dict[str, str], meta_people: list[tuple[str, str]], turns: list[_Turn]) -> list[_Clue]:
+    """A named speaker whom the title or description describes: a presenter ("Forecast with
+    meteorologist Callum Reyes-Whitaker", "Host Rachel Feng") is an anchor; otherwise the
+    title before the name or the apposition after it ("Senator", ", an emergency nurse")."""
+    clues = []
+    for speaker, name in names.items():
+        for person, context in meta_people:
+            if not (person == name or len(name.split()) == 1 and person.split()[0] == name) or person not in context:
+                continue
+            start = context.find(person)
+            if _PRESENTER.search(context[:start]):
+                role = SpeakerRole.ANCHOR
+            else:
+                role = _describe_role(_description_around(context, start, start + len(person)))
+            if role:
+                clues.append(_Clue(speaker, "described in the title or description", context.strip(), -1, role=role))
+    return clues
+
+
+def _clues(turns: list[_Turn], ctx: _Context) -> list[_Clue]:
+    clues: list[_Clue] = []
     for i, turn in enumerate(turns):
-        previous = turns[i - 1] if i > 0 else None
-        following = turns[i + 1] if i + 1 < len(turns) else None
-        if following is not None and following.speaker != turn.speaker:
-            name = _handover_name(turn)
-            if name:
-                evidence.add(following.speaker, name)
-                handed_to[(turn.speaker, following.speaker)] += 1
-            quoted = _quote_name(turn, preferred)
-            # Only a speaker's first appearance counts: an anchor who speaks after a
-            # correspondent's "... he said." is not being quoted.
-            first_appearance = all(t.speaker != following.speaker for t in turns[: i + 1])
-            if first_appearance and (quoted or _QUOTE_CUE.search(turn.tail(12))):
-                cued.add(following.speaker)
-            if quoted:
-                # A full name introduced by a cue outweighs a lone word at a turn end (which
-                # may be a misheard cue: "take a listen" came out as "Hey, Kalasin.").
-                in_description = any(_same_person(quoted, p) for p in preferred)
-                evidence.add(following.speaker, quoted, 3.0 if in_description else 2.0)
-        if previous is not None and previous.speaker != turn.speaker:
-            head = turn.head(12)
-            greeting = _GREETING.search(head)
-            if greeting and _is_name(greeting.group(1)):
-                evidence.add(previous.speaker, greeting.group(1))
-            thanks = _NAME_THANKS.search(head)
-            if thanks:
-                name = _strip_titles(thanks.group(1) or thanks.group(2))
-                if name and all(_is_name(t) for t in name.split()):
-                    evidence.add(previous.speaker, name)
-
-    roles = _roles(turns, real, talk, handed_to, cued)
-    names = _names(evidence, real, spoken_names, preferred)
-
-    # The quoted official is often named only in the description ("NAME, spokesperson of ...")
-    # while the speech says "the national security spokesman": accept the description's name
-    # when it is the only person it introduces and the cue before the quote mentions the surname.
-    officials = [s for s in real if roles.get(s) is SpeakerRole.QUOTED_OFFICIAL and not names.get(s)]
-    if len(officials) == 1 and len(people) == 1:
-        person = next(iter(people))
-        surname = person.split()[-1].lower()
-        cue_text = " ".join(
-            turns[i - 1].text for i, t in enumerate(turns) if i > 0 and t.speaker == officials[0]
-        ).lower()
-        if any(fuzz.ratio(surname, w.strip(".,?!")) >= 80 for w in cue_text.split()):
-            if person not in names.values():
-                names[officials[0]] = person
-
-    return [Speaker(id=s, role=roles.get(s, SpeakerRole.OTHER), name=names.get(s)) for s in order]
+        clues += _self_clues(turn, ctx)
+        if i + 1 < len(turns):
+            clues += _end_of_turn_clues(turn, turns[i + 1], turns[i + 2] if i + 2 < len(turns) else None, ctx)
+        if i > 0:
+            clues += _start_of_turn_clues(turns[i - 1], turn, ctx)
+    return clues
 
 
-def _roles(
-    turns: list[_Turn],
-    real: list[str],
-    talk: Counter,
-    handed_to: Counter,
-    cued: set[str],
-) -> dict[str, SpeakerRole]:
+def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dict[str, SpeakerRole], dict[str, list]]:
     roles: dict[str, SpeakerRole] = {}
+    evidence: dict[str, list] = defaultdict(list)
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for clue in clues:
+        if clue.role and clue.speaker in real:
+            votes[clue.speaker][clue.role] += clue.weight
+            evidence[clue.speaker].append(clue.record())
+
+    # The anchor introduces others: every introduction (not a quote) made by a speaker counts.
     real_turns = [t for t in turns if t.speaker in real]
-    if len(real) < 2 or not real_turns:
-        return roles
-    total = sum(talk[s] for s in real) or 1.0
-
-    def anchor_score(speaker: str) -> float:
-        score = 0.0
-        score += 2.0 if real_turns[0].speaker == speaker else 0.0
-        score += 2.0 if real_turns[-1].speaker == speaker else 0.0
-        score += sum(count for (giver, _), count in handed_to.items() if giver == speaker)
-        # Anchors link; they do not hold the floor.
-        score -= talk[speaker] / total
-        score -= 2.0 if speaker in cued else 0.0
-        return score
-
-    anchor = max(real, key=anchor_score)
-    roles[anchor] = SpeakerRole.ANCHOR
-    rest = [s for s in real if s != anchor]
-    uncued = [s for s in rest if s not in cued]
-    main = max(uncued or rest, key=lambda s: talk[s])
-    roles[main] = SpeakerRole.CORRESPONDENT
-    for speaker in rest:
-        if speaker == main:
+    first_turn: dict[str, int] = {}
+    for turn in turns:
+        first_turn.setdefault(turn.speaker, turn.index)
+    introduced: dict[str, set] = defaultdict(set)
+    for clue in clues:
+        if clue.rule.startswith(("introduction", "hand-over", "question addressed")) and 0 <= clue.turn < len(turns):
+            giver = turns[clue.turn].speaker
+            # Introducing someone new, not handing back to someone already heard.
+            if giver != clue.speaker and giver in real and clue.turn < first_turn[clue.speaker]:
+                introduced[giver].add(clue.speaker)
+    introduced_by = Counter({giver: len(people) for giver, people in introduced.items()})
+    news = bool(introduced_by) or any(c.role is not None and c.weight >= 1.0 for c in clues)
+    if not news or not real_turns:
+        return {}, {}
+    candidates = [s for s in real if introduced_by[s] or (s == real_turns[0].speaker and not votes[s])]
+    for speaker in candidates:
+        score = introduced_by[speaker] * 2.0 + (1.0 if real_turns[0].speaker == speaker else 0.0) + (0.5 if real_turns[-1].speaker == speaker else 0.0)
+        if _NEWS_OPENER.search(real_turns[0].text) and real_turns[0].speaker == speaker:
+            score += 1.0
+        votes[speaker][SpeakerRole.ANCHOR] += score
+        evidence[speaker].append({"rule": "introduces others" if introduced_by[speaker] else "opens the item", "introductions": introduced_by[speaker]})
+    for speaker in real:
+        if not votes[speaker]:
             continue
-        if speaker in cued:
-            roles[speaker] = SpeakerRole.QUOTED_OFFICIAL
-        elif handed_to.get((anchor, speaker)):
-            roles[speaker] = SpeakerRole.CORRESPONDENT
-        else:
-            roles[speaker] = SpeakerRole.OTHER
-    return roles
+        ranked = votes[speaker].most_common()
+        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            evidence[speaker].append({"rule": "conflicting roles", "roles": [r.value for r, _ in ranked[:2]]})
+            continue
+        roles[speaker] = ranked[0][0]
+    # Vox pops come in runs: an unnamed first voice right after a member of the public, with
+    # no cue of its own, is one more ("Riders we spoke to ..." + two riders).
+    for previous, turn in zip(turns, turns[1:]):
+        if (
+            turn.speaker in real
+            and turn.speaker not in roles
+            and not votes[turn.speaker]
+            and first_turn[turn.speaker] == turn.index
+            and roles.get(previous.speaker) is SpeakerRole.MEMBER_OF_THE_PUBLIC
+        ):
+            roles[turn.speaker] = SpeakerRole.MEMBER_OF_THE_PUBLIC
+            evidence[turn.speaker].append({"rule": "follows another vox pop", "turn": turn.index})
+    return roles, evidence
 
 
-def _names(evidence: _Evidence, real: list[str], spoken: list[str], preferred: list[str]) -> dict[str, str]:
-    """One name per speaker where the evidence agrees; a name claimed by two speakers goes to
-    the one with more evidence, and a tie leaves both unnamed."""
+def _names(
+    clues: list[_Clue],
+    real: list[str],
+    meta_people: list[tuple[str, str]],
+    confidence: dict[str, float],
+    caption_text: str | None,
+) -> tuple[dict[str, str], dict[str, list]]:
+    evidence: dict[str, list] = defaultdict(list)
     chosen: dict[str, tuple[str, float]] = {}
     for speaker in real:
-        votes: Counter = Counter()
-        for name, weight in evidence.votes.get(speaker, {}).items():
-            votes[_canonical(name, spoken, preferred)] += weight
-        # Merge a first name into the full name that starts with it ("Anna" into "Anna Cunningham").
-        for name in list(votes):
-            if len(name.split()) == 1:
-                fuller = [n for n in votes if n != name and n.split()[0] == name]
-                if len(fuller) == 1:
-                    votes[fuller[0]] += votes.pop(name)
-        if not votes:
+        mine = [c for c in clues if c.speaker == speaker and c.name]
+        if not mine:
             continue
+        votes: Counter = Counter()
+        for clue in mine:
+            votes[clue.name] += clue.weight
+            if not clue.role:
+                evidence[speaker].append(clue.record())
+        # A first name (or surname) joins the full name that this speaker's own evidence gives
+        # ("Anna Cunningham is in London ... Anna?"), never one merely spoken elsewhere.
+        for name in list(votes):
+            if len(name.split()) != 1:
+                continue
+            fuller = [n for n in votes if n != name and len(n.split()) > 1 and (n.split()[0] == name or n.split()[-1] == name)]
+            if len(fuller) == 1:
+                votes[fuller[0]] += votes.pop(name)
+        # One person under two spellings (ASR and description) is one vote.
+        for name in list(votes):
+            for other in list(votes):
+                if name != other and name in votes and other in votes and _same_person(name, other):
+                    keep, drop = (name, other) if votes[name] >= votes[other] else (other, name)
+                    votes[keep] += votes.pop(drop)
         ranked = votes.most_common()
         if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
-            continue  # conflicting names: leave empty
-        chosen[speaker] = ranked[0]
+            evidence[speaker].append({"rule": "conflicting names", "names": [n for n, _ in ranked[:3]]})
+            continue
+        name, weight = ranked[0]
+        if len(name.split()) == 1:
+            # A surname alone after a title ("Senator Warren") is not a name; a description
+            # that spells out one person with that surname links it.
+            linked = [p for p, _ in meta_people if len(p.split()) > 1 and p.split()[-1] == name]
+            if len({*linked}) == 1:
+                evidence[speaker].append({"rule": "surname or first name linked by the description", "name": linked[0]})
+                name = linked[0]
+        spelled, why = _spelling(name, meta_people, confidence, caption_text)
+        evidence[speaker].append({"rule": "spelling", "name": name, "why": why})
+        if spelled is None:
+            continue
+        chosen[speaker] = (spelled, weight)
     by_name: dict[str, list[str]] = defaultdict(list)
     for speaker, (name, _) in chosen.items():
         by_name[name].append(speaker)
     names: dict[str, str] = {}
     for name, speakers in by_name.items():
         speakers.sort(key=lambda s: chosen[s][1], reverse=True)
-        if len(speakers) > 1 and chosen[speakers[0]][1] == chosen[speakers[1]][1]:
+        if len(speakers) > 1 and chosen[speakers[0]][1] < 2 * chosen[speakers[1]][1]:
+            for s in speakers:
+                evidence[s].append({"rule": "name claimed by two speakers", "name": name})
             continue
         names[speakers[0]] = name
-    return names
+    return names, evidence

@@ -215,7 +215,7 @@ def align_captions(audio_path: str, media, transcript: Transcript, diarization: 
         transcript, gaps = align.repair_transcript(
             captions, transcript, lambda windows: transcribe_windows(audio, windows, asr_options), settings.fix
         )
-    transcript = _with_speakers(transcript, diarization, media.metadata, failures)
+    transcript = _with_speakers(transcript, diarization, media.metadata, captions, failures)
     if captions is None or not captions.cues:
         return Aligned(transcript, failures=failures)
     lexicon = align.EntityLexicon.from_texts([media.metadata.title, media.metadata.description, captions.text])
@@ -226,16 +226,19 @@ def align_captions(audio_path: str, media, transcript: Transcript, diarization: 
     return Aligned(transcript, result.fixed_cues, result.corrections, result.score, failures)
 
 
-def _with_speakers(transcript: Transcript, diarization: Diarization, metadata, failures: dict[str, str]) -> Transcript:
-    """Words get the speaker of the turn they overlap most; speakers get roles and names.
-    Optional like diarization itself: on failure the transcript stands without speakers."""
+def _with_speakers(
+    transcript: Transcript, diarization: Diarization, metadata, captions: CaptionTrack | None, failures: dict[str, str]
+) -> Transcript:
+    """Words get the speaker of the turn they overlap most; speakers get roles and names (the
+    captions check a name's spelling). Optional like diarization itself: on failure the
+    transcript stands without speakers."""
     if not diarization.turns:
         return transcript
     try:
         from diarize import assign_speakers, label_speakers
 
         labelled = assign_speakers(transcript, diarization.turns)
-        labelled.speakers = label_speakers(labelled, metadata)
+        labelled.speakers = label_speakers(labelled, metadata, captions)
         return labelled
     except Exception as error:
         failures["speakers"] = describe(error)

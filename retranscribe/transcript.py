@@ -17,6 +17,9 @@ class SpeakerRole(str, enum.Enum):
     ANCHOR = "anchor"
     CORRESPONDENT = "correspondent"
     QUOTED_OFFICIAL = "quoted official"
+    # Interviewed (live or in a soundbite) and not speaking for an office: experts, witnesses.
+    GUEST = "guest"
+    MEMBER_OF_THE_PUBLIC = "member of the public"
     OTHER = "other"
 
 
@@ -84,9 +87,13 @@ class Segment:
 
 @dataclass
 class Speaker:
+    """A diarized voice. ``evidence`` says why it has its role and name: short strings or small
+    dicts (rule, words, turn) that a reader of ``transcript.json`` can check."""
+
     id: str
     role: SpeakerRole = SpeakerRole.OTHER
     name: str | None = None
+    evidence: list[str | dict[str, Any]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -98,11 +105,19 @@ class Speaker:
         return self.id
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "role": self.role.value, "name": self.name}
+        out: dict[str, Any] = {"id": self.id, "role": self.role.value, "name": self.name}
+        if self.evidence:
+            out["evidence"] = list(self.evidence)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Speaker:
-        return cls(id=str(data["id"]), role=SpeakerRole(data.get("role") or "other"), name=data.get("name"))
+        return cls(
+            id=str(data["id"]),
+            role=SpeakerRole(data.get("role") or "other"),
+            name=data.get("name"),
+            evidence=list(data.get("evidence") or []),
+        )
 
 
 @dataclass

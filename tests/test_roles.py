@@ -1,0 +1,365 @@
+"""Speaker roles and names from what is said (diarize/roles.py), on transcripts built from real
+text: the seed's truth, the pyannote telephone call, and news phrasings written for these
+tests (not taken from the evaluation corpus, so they check the rules on wording they were not
+tuned to). Each pitfall of issue 14 has its own case."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from diarize import label_speakers
+from retranscribe.transcript import (
+    CaptionCue,
+    CaptionTrack,
+    Speaker,
+    SpeakerRole,
+    Transcript,
+    VideoMetadata,
+    Word,
+    segments_from_words,
+)
+
+ANCHOR, CORRESPONDENT, OFFICIAL = SpeakerRole.ANCHOR, SpeakerRole.CORRESPONDENT, SpeakerRole.QUOTED_OFFICIAL
+GUEST, PUBLIC, OTHER = SpeakerRole.GUEST, SpeakerRole.MEMBER_OF_THE_PUBLIC, SpeakerRole.OTHER
+
+
+def transcript(*turns: tuple[str, str], probabilities: dict[str, float] | None = None) -> Transcript:
+    """Turns of (speaker, text) as a transcript: 0.3 s a word, speaker ids on the words."""
+    words, clock = [], 0.0
+    for speaker, text in turns:
+        for token in text.split():
+            probability = (probabilities or {}).get(token.strip(".,?!"), 0.95)
+            words.append(Word(clock, clock + 0.3, token, probability, speaker))
+            clock += 0.35
+        clock += 0.8
+    return Transcript(segments=segments_from_words(words))
+
+
+def labelled(*turns, metadata: VideoMetadata | None = None, **kwargs) -> dict[str, Speaker]:
+    return {s.id: s for s in label_speakers(transcript(*turns, **kwargs.pop("t", {})), metadata, **kwargs)}
+
+
+def test_seed_truth_turns_keep_three_roles_and_three_names(reference_transcript, samples):
+    metadata = VideoMetadata.from_dict(json.loads((samples / "info.json").read_text()))
+    truth = {s.id: s for s in reference_transcript.speakers}
+    found = {s.id: s for s in label_speakers(reference_transcript, metadata)}
+    assert {k: (s.role, s.name) for k, s in found.items()} == {k: (s.role, s.name) for k, s in truth.items()}
+    # Evidence says which words gave each name.
+    assert any("Anna Cunningham is in London" in str(e) for e in found["correspondent"].evidence)
+    assert any("John Kirby" in str(e) for e in found["official"].evidence)
+
+
+def test_telephone_call_gets_no_news_roles(samples):
+    """Two people on the phone (pyannote's sample, real speech): no one is an anchor or a
+    correspondent; they introduce themselves, so their names may be given."""
+    stm = samples / "pyannote_sample" / "sample.stm"
+    turns = [(line.split(maxsplit=5)[2], line.split(maxsplit=5)[5]) for line in stm.read_text().splitlines() if line.strip()]
+    found = labelled(*turns)
+    assert {s.role for s in found.values()} == {OTHER}
+    assert all(s.name in (None, s.id) for s in found.values())  # the STM's speaker ids are their names
+
+
+def test_meeting_without_cues_gets_other_and_no_names():
+    found = labelled(
+        ("A", "Okay, shall we start? The first thing on the list is the budget for the spring fair."),
+        ("B", "I had a look at last year's numbers and we spent far too much on the tents."),
+        ("C", "We could borrow them from the school this time, they offered last autumn."),
+        ("D", "That works for me. Can someone write to them this week?"),
+        ("A", "I will do it. Next item, the parking."),
+        ("B", "The field by the church should be enough if we mark it out properly."),
+    )
+    assert {s.role for s in found.values()} == {OTHER}
+    assert {s.name for s in found.values()} == {None}
+
+
+def test_two_speakers_the_second_is_not_automatically_a_correspondent():
+    found = labelled(
+        ("host", "Hospitals across the region are short of beds again this winter. Joining me now is Health "
+                 "Secretary Miriam Okonkwo-Hale. Secretary, thank you for being with us."),
+        ("guest", "Thank you for having me. We have opened four hundred extra beds since November and we will "
+                  "open more before the end of the month."),
+        ("host", "Is that enough, though?"),
+        ("guest", "It is a start. No one is pretending the pressure is over, and we are asking people to use "
+                  "pharmacies and walk-in clinics where they can."),
+        ("host", "Miriam Okonkwo-Hale, thank you."),
+    )
+    assert (found["host"].role, found["host"].name) == (ANCHOR, None)
+    assert (found["guest"].role, found["guest"].name) == (OFFICIAL, "Miriam Okonkwo-Hale")
+
+
+def test_live_guest_who_is_not_an_official_is_a_guest():
+    found = labelled(
+        ("anchor", "Scientists say this summer was the warmest on record for the North Sea. With us in the studio "
+                   "is oceanographer Bjorn Castellano-Reyes of the University of Aberdeen. Thanks for coming in."),
+        ("guest", "My pleasure. The surface water was two degrees above the average for most of August, and that "
+                  "matters a great deal for fish stocks."),
+        ("anchor", "Bjorn Castellano-Reyes, thank you."),
+    )
+    assert (found["guest"].role, found["guest"].name) == (GUEST, "Bjorn Castellano-Reyes")
+    assert found["anchor"].role is ANCHOR
+
+
+def test_title_of_any_length_stays_out_of_the_name_and_places_never_become_names():
+    found = labelled(
+        ("anchor", "The government has announced new limits on energy prices. Our political editor Helen Marsh "
+                   "has more."),
+        ("reporter", "The announcement came after a cabinet meeting that ran late into the night. Prime Minister "
+                     "Keir Starmer told reporters at the White House. Take a listen."),
+        ("pm", "We will not let families carry this alone. The cap will hold through the winter and we will "
+               "review it in the spring."),
+        ("reporter", "The opposition says the plan does not go far enough. Helen Marsh, BBC News, Westminster."),
+        ("anchor", "Thanks, Helen."),
+    )
+    assert (found["pm"].role, found["pm"].name) == (OFFICIAL, "Keir Starmer")
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Helen Marsh")
+    names = {s.name for s in found.values()}
+    assert not names & {"White House", "Westminster", "BBC News", "Senator"}
+
+
+@pytest.mark.parametrize("place", ["Athens", "Austin", "Washington"])
+def test_sign_off_names_the_one_speaking_not_the_next(place):
+    found = labelled(
+        ("anchor", "Wildfires have forced thousands from their homes. Carlos Mendoza-Vidal reports."),
+        ("reporter", "The flames reached the edge of the town before dawn. Firefighters worked through the night "
+                     f"to save the church and the school. Carlos Mendoza-Vidal, Channel 4 News, {place}."),
+        ("anchor2", "In other news, the central bank has left interest rates unchanged for a third month."),
+    )
+    assert found["reporter"].name == "Carlos Mendoza-Vidal"
+    assert found["anchor2"].name is None  # "Austin" is a first name too, but here a place
+
+
+def test_thank_you_senator_names_no_one_senator():
+    found = labelled(
+        ("anchor", "The farm bill passed the Senate tonight. Senator Ruth Albrecht voted for it and she joins us "
+                   "now. Senator, what persuaded you?"),
+        ("senator", "The drought money. Families in my state have waited two years for that help and they "
+                    "cannot wait any longer."),
+        ("anchor", "Thank you, Senator."),
+    )
+    assert found["senator"].name == "Ruth Albrecht"
+    assert found["senator"].role is OFFICIAL
+    assert "Senator" not in {s.name for s in found.values()}
+
+
+def test_thanks_to_is_not_a_thank_you():
+    found = labelled(
+        ("anchor", "Grain prices rose again this week. Our correspondent Oksana Levchenko-Bright is in Odesa for us."),
+        ("reporter", "The ports are working again, but insurance costs have tripled and shippers are nervous. "
+                     "The exporters say that is down to the attacks on the port."),
+        ("anchor2", "Putin, thanks to the blockade, has made grain the centre of this war, some analysts argue."),
+    )
+    assert found["reporter"].name == "Oksana Levchenko-Bright"
+    assert not any(isinstance(e, dict) and e.get("name") == "Putin" for e in found["reporter"].evidence)
+
+
+def test_title_alone_gives_a_role_but_no_name():
+    found = labelled(
+        ("anchor", "A last word on the vote from the committee chair. Chairwoman, are you satisfied?"),
+        ("chair", "Not yet. The amendment still has to pass the full house and that will take a week at least."),
+        ("anchor", "Thank you, Chairwoman."),
+    )
+    assert found["chair"].name is None
+
+
+def test_a_first_name_is_not_expanded_to_someone_elses_full_name():
+    found = labelled(
+        ("anchor", "Talks in Geneva have stalled again, the envoy Anna Petrovic said this morning. Our correspondent "
+                   "is outside the talks. Anna?"),
+        ("reporter", "Yes, the delegations left the building an hour ago without a statement, and the next round "
+                     "has not been scheduled."),
+    )
+    assert found["reporter"].name == "Anna"
+    assert found["reporter"].role is CORRESPONDENT
+
+
+def test_first_name_joins_the_full_name_the_same_evidence_gives():
+    found = labelled(
+        ("anchor", "Floods have closed the main road north. Let's go to Dominika Szabo-Kiss in Debrecen. "
+                   "Dominika, how bad is it there?"),
+        ("reporter", "It is bad, the river is still rising and the army has been called in to help with sandbags."),
+        ("anchor", "Dominika, thank you."),
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Dominika Szabo-Kiss")
+
+
+@pytest.mark.parametrize(
+    "handoff",
+    [
+        "Joining us now from Lagos is our Africa correspondent Tunde Fashola-Obi.",
+        "Sky's Tunde Fashola-Obi reports from Lagos.",
+        "Tunde Fashola-Obi has more.",
+        "We go live now to Tunde Fashola-Obi, who is in Lagos.",
+        "Over to our correspondent Tunde Fashola-Obi in Lagos.",
+        "Tunde Fashola-Obi is following the story for us.",
+    ],
+)
+def test_hand_off_phrasings_name_the_correspondent(handoff):
+    found = labelled(
+        ("anchor", f"Nigeria's fuel queues are growing again this week. {handoff}"),
+        ("reporter", "The queues here stretch for a kilometre, and some drivers have waited since yesterday evening "
+                     "to fill up, with no sign of more tankers arriving soon."),
+        ("anchor", "Thanks for that report."),
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Tunde Fashola-Obi")
+    assert (found["anchor"].role, found["anchor"].name) == (ANCHOR, None)
+
+
+@pytest.mark.parametrize(
+    "cue",
+    [
+        "Fire chief Gareth Llewellyn-Jones told reporters the blaze was under control.",
+        "In a statement, fire chief Gareth Llewellyn-Jones said the blaze was under control.",
+        "We heard earlier from fire chief Gareth Llewellyn-Jones. Here's what he said.",
+        "Fire chief Gareth Llewellyn-Jones spoke to us a short while ago.",
+    ],
+)
+def test_quote_cues_name_the_quoted_official(cue):
+    found = labelled(
+        ("anchor", "A warehouse fire in Swansea sent smoke across the city overnight. Our reporter has more."),
+        ("reporter", f"Crews were called just after midnight, and nearby homes were evacuated. {cue}"),
+        ("chief", "We had sixty firefighters here at the height of it. The building is lost, but nobody was hurt, "
+                  "and that is what matters."),
+        ("reporter", "Investigators will return in the morning to look for the cause."),
+    )
+    assert (found["chief"].role, found["chief"].name) == (OFFICIAL, "Gareth Llewellyn-Jones")
+    assert found["reporter"].role is CORRESPONDENT
+
+
+def test_vox_pops_are_members_of_the_public_without_names():
+    found = labelled(
+        ("anchor", "Bus drivers in Leeds are on strike for a second day. Priyanka Rao-Bennett reports."),
+        ("reporter", "At the main bus station this morning the stands were empty. I asked one commuter how she "
+                     "was getting to work."),
+        ("woman", "I walked, it took me an hour and ten minutes. I don't blame the drivers, but it's hard."),
+        ("reporter", "Others were less understanding."),
+        ("man", "Two days now. I've lost a day's pay already and nobody is telling us when it will end."),
+        ("reporter", "Talks are due to resume on Thursday. Priyanka Rao-Bennett, Calendar News, Leeds."),
+    )
+    assert (found["woman"].role, found["woman"].name) == (PUBLIC, None)
+    assert (found["man"].role, found["man"].name) == (PUBLIC, None)
+    assert found["reporter"].name == "Priyanka Rao-Bennett"
+
+
+def test_co_anchors_introduce_themselves():
+    found = labelled(
+        ("a1", "Good evening and welcome to the six o'clock news. I'm Fenella Whitcombe."),
+        ("a2", "And I'm Desmond Achterberg. Tonight, the price of a loaf of bread reaches a record high. Our "
+               "business correspondent Ines Moreau-Laurent has been at a bakery in Bristol."),
+        ("reporter", "Flour, energy and wages have all gone up, and bakers say they have no choice but to pass it "
+                     "on. Ines Moreau-Laurent, Channel Five News, Bristol."),
+        ("a1", "Ines, thank you."),
+    )
+    assert (found["a1"].role, found["a1"].name) == (ANCHOR, "Fenella Whitcombe")
+    assert (found["a2"].role, found["a2"].name) == (ANCHOR, "Desmond Achterberg")
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Ines Moreau-Laurent")
+
+
+def test_conflicting_names_leave_the_name_empty():
+    found = labelled(
+        ("anchor", "Markets fell sharply this afternoon. Let's go to Tom Reilly-Shaw in the City."),
+        ("reporter", "Good afternoon, Mark. The FTSE lost two percent in the last hour of trading, the worst day "
+                     "since March. Back to you, Peter."),
+        ("anchor", "Thanks, Tom. And now the weather."),
+    )
+    assert found["reporter"].name == "Tom Reilly-Shaw"
+    assert found["anchor"].name is None  # called Mark and Peter
+
+
+_DESCRIPTION = VideoMetadata(
+    id="x",
+    title="Port workers walk out",
+    description="Dockers at Felixstowe began a 48-hour strike. Reporter Siobhan Kealty-Moran was at the gates.",
+)
+_PORT = (
+    ("anchor", "Dockers at Felixstowe have walked out. Siobhan Kealty-Moran is at the port."),
+    ("reporter", "The gates are shut and the pickets say they will stay until Sunday, when the union meets again."),
+)
+
+
+def test_a_low_confidence_asr_spelling_alone_is_a_guess():
+    found = labelled(*_PORT, t={"probabilities": {"Kealty-Moran": 0.2}})
+    assert found["reporter"].name is None
+    assert any("low confidence" in str(e) for e in found["reporter"].evidence)
+
+
+def test_the_description_spelling_wins_over_the_asr_spelling():
+    turns = [(s, t.replace("Kealty-Moran", "Kelty-Moran")) for s, t in _PORT]
+    found = labelled(*turns, metadata=_DESCRIPTION, t={"probabilities": {"Kelty-Moran": 0.2}})
+    assert found["reporter"].name == "Siobhan Kealty-Moran"
+
+
+def test_captions_that_agree_corroborate_and_captions_that_differ_leave_it_empty():
+    agree = CaptionTrack([CaptionCue(None, None, " ".join(t for _, t in _PORT))])
+    differ = CaptionTrack([CaptionCue(None, None, " ".join(t for _, t in _PORT).replace("Kealty-Moran", "Keltie-Moran"))])
+    low = {"probabilities": {"Kealty-Moran": 0.2}}
+    assert labelled(*_PORT, t=low, captions=agree)["reporter"].name == "Siobhan Kealty-Moran"
+    assert labelled(*_PORT, captions=differ)["reporter"].name is None
+
+
+def test_a_name_inside_a_turn_is_a_listener_not_a_speaker():
+    found = labelled(
+        ("anchor", "Rail fares rise again in January. Our transport correspondent is at Waterloo."),
+        ("reporter", "Morning, Gemma. What passengers tell me, Victor, is that they have had enough of paying more "
+                     "for trains that do not turn up, and the figures back them up."),
+    )
+    assert found["anchor"].name == "Gemma"
+    assert "Victor" not in {s.name for s in found.values()}
+
+
+def test_evidence_round_trips_through_transcript_json():
+    speaker = Speaker("S1", GUEST, "Ada Byron", evidence=[{"rule": "quote cue", "words": "Ada Byron said", "turn": 2}])
+    data = Transcript(speakers=[speaker]).to_dict()
+    assert data["speakers"][0]["evidence"][0]["rule"] == "quote cue"
+    assert Transcript.from_dict(data).speakers[0] == speaker
+    # transcript.json written before evidence existed still reads.
+    old = Transcript.from_dict({"speakers": [{"id": "S1", "role": "member of the public", "name": None}]})
+    assert old.speakers[0].evidence == [] and old.speakers[0].role is PUBLIC
+
+
+def test_seed_as_the_asr_heard_it():
+    """The pipeline's own ASR of the seed (base model): a cue split over three sentences, the
+    correspondent's name garbled ("And a cunning ham"), "take a listen" heard as "Hey, Kalasin."
+    Roles still follow the evidence; no garbled word becomes a name."""
+    found = labelled(
+        ("S0", "Internationally today, Russian President Vladimir Putin is making a visit to North Korea. His first "
+               "trip to that country in 24 years, the visit will be watched very closely, with Putin looking to shore "
+               "up support for his ongoing war on Ukraine and accompanying him is in London with more on what is "
+               "expected to come out of these Putin -Gamjong -un meetings today."),
+        ("S1", "Morning, Heather, well, the Kremlin is describing this as a rare trip to North Korea, saying it's a "
+               "friendly state visit. I think we can certainly expect a desire from both Vladimir Putin and Kim Jong "
+               "Un to present themselves on the world stage as having a very close and cooperative relationship. We "
+               "have heard from an aide to President Putin who has said that the leaders will be signing a new "
+               "strategic partnership, and that is going to replace the one that was last signed between Russia and "
+               "North Korea back in 2001. And that's most likely to be assistance with weapons technology, Heather."),
+        ("S0", "So, Anna, in terms of reaction, what are Western leaders saying as they watch this meeting very closely?"),
+        ("S1", "Well, there certainly is concern from the West about this visit. Now, we have heard from the U .S. "
+               "National Security Spokesman, John Kirby. We'll explain why Washington will be watching this closely. "
+               "Hey, Kalasin."),
+        ("S2", "Yeah, Luke, no surprise that he went to North Korea after his so -called election. We're not "
+               "concerned about the trip. What we are concerned about, Trevor, is the deepening relationship."),
+        ("S1", "I think the one thing that we can be sure of with this visit is that it is going to be carefully "
+               "choreographed. Heather."),
+        ("S0", "And a cunning ham, thanks very much, from London this morning."),
+    )
+    assert (found["S0"].role, found["S0"].name) == (ANCHOR, "Heather")
+    assert (found["S1"].role, found["S1"].name) == (CORRESPONDENT, None)
+    assert (found["S2"].role, found["S2"].name) == (OFFICIAL, "John Kirby")
+
+
+@pytest.mark.parametrize(
+    "anchor_text",
+    [
+        "President Zelensky is in Washington for talks at the White House. The prime minister visited the flood "
+        "zone in the north this morning. Our correspondent has the latest.",
+        "Aid for Ukraine is back on the agenda tonight. President Volodymyr Zelensky is in Washington.",
+    ],
+)
+def test_a_newsmaker_where_a_reporter_would_stand_is_not_the_reporter(anchor_text):
+    found = labelled(
+        ("anchor", anchor_text),
+        ("reporter", "The talks are expected to focus on air defence, and officials here say a new package of aid "
+                     "could be announced as early as tomorrow afternoon."),
+    )
+    assert found["reporter"].name is None
