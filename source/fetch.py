@@ -482,8 +482,12 @@ def _fetch_local(path: Path, out_dir: Path, caption_language: str, info: str | P
     if marker is None or marker.get("source") != key or not (folder / str(marker.get("audio"))).is_file():
 
         def build(staging: Path) -> dict[str, Any]:
-            audio = convert_to_wav(path, staging / f"{safe_name(video_id)}.wav")
-            return {"source": key, "id": video_id, "audio": audio.name, "info": None, "captions": []}
+            target = staging / f"{safe_name(video_id)}.wav"
+            if _is_pipeline_wav(path):  # already what every stage reads: no FFmpeg needed
+                shutil.copyfile(path, target)
+            else:
+                convert_to_wav(path, target)
+            return {"source": key, "id": video_id, "audio": target.name, "info": None, "captions": []}
 
         _build_folder(folder, build, caption_language=None)
         marker = _read_marker(folder)
@@ -494,6 +498,17 @@ def _fetch_local(path: Path, out_dir: Path, caption_language: str, info: str | P
     if metadata.duration is None:
         metadata.duration = _wav_duration(audio_path)
     return SourceMedia(audio_path=audio_path, captions=_sidecar_captions(path, caption_language), metadata=metadata, folder=folder)
+
+
+def _is_pipeline_wav(path: Path) -> bool:
+    """A 16 kHz mono 16-bit PCM WAV: what the stages read, as it is."""
+    import soundfile
+
+    try:
+        details = soundfile.info(str(path))
+    except Exception:
+        return False
+    return details.format == "WAV" and details.subtype == "PCM_16" and details.samplerate == SAMPLE_RATE and details.channels == 1
 
 
 def _sidecar_captions(media: Path, caption_language: str) -> list[CaptionTrack]:
