@@ -433,6 +433,20 @@ def _apply(pipeline, array: np.ndarray, options: DiarizeOptions, num_speakers, m
         return pipeline(file, num_speakers=num_speakers, min_speakers=min_speakers, max_speakers=max_speakers, hook=hook)
 
 
+def _release_memory() -> None:
+    """Hand freed heap back to the system between windows. Without it glibc kept the previous
+    windows' freed arrays and the RSS after each 2-minute window crept up ~90 MiB over 24
+    windows (plateauing); with it, 15 MiB."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def _diarize_windows(pipeline, array, windows, options: DiarizeOptions, progress: Progress | None):
     if not options.embedded:
         raise DiarizationError(
@@ -451,6 +465,8 @@ def _diarize_windows(pipeline, array, windows, options: DiarizeOptions, progress
         durations = [annotation.label_duration(label) for label in labels]
         speakers = linker.link(np.asarray(centroids, dtype=np.float64), durations)
         raw.extend(_raw_turns(annotation, start / SAMPLE_RATE, dict(zip(labels, speakers))))
+        del output, annotation, centroids
+        _release_memory()
         if progress is not None:
             progress("windows", index + 1, len(windows))
     if upper is not None:
