@@ -81,7 +81,8 @@ class DiarizeOptions:
     # the quietest 100 ms near each boundary; speakers are linked across windows by their
     # centroid embeddings (same distance and threshold as the clustering, one-to-one per
     # window). pyannote's per-frame and per-chunk arrays and its O(n^2) clustering then stay
-    # bounded, so peak memory does not grow with length. Shorter recordings are one window.
+    # bounded, so peak memory does not grow with length. Shorter recordings are one window, and
+    # so is any recording for a hub pipeline.
     window_seconds: float = 900.0
 
     def __post_init__(self) -> None:
@@ -407,7 +408,8 @@ def diarize(audio: np.ndarray, options: DiarizeOptions = DiarizeOptions(), progr
     previous_threads = torch.get_num_threads()
     if options.threads:
         torch.set_num_threads(options.threads)
-    windows = _windows(array.size, options.window_seconds, array)
+    # Hub pipelines keep the whole file in one pass, as before (their output may lack centroids).
+    windows = _windows(array.size, options.window_seconds, array) if options.embedded else [(0, array.size)]
     try:
         if len(windows) == 1:
             output = _apply(pipeline, array, options, options.num_speakers, options.min_speakers, options.max_speakers, _hook(progress))
@@ -448,11 +450,6 @@ def _release_memory() -> None:
 
 
 def _diarize_windows(pipeline, array, windows, options: DiarizeOptions, progress: Progress | None):
-    if not options.embedded:
-        raise DiarizationError(
-            f"recordings over {options.window_seconds:.0f} s are diarized in windows, which needs "
-            f"the embedded pipeline's speaker centroids; raise window_seconds for {options.pipeline!r}"
-        )
     linker = _SpeakerLinker(options.clustering_threshold, pipeline._embedding.dimension)
     # A window may hold fewer speakers than the recording, never more.
     upper = options.num_speakers or options.max_speakers
