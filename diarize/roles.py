@@ -126,7 +126,10 @@ _FORWARD_CUE = re.compile(
     r"(?i)(?:take\s+a\s+listen|have\s+a\s+listen|let'?s\s+(?:take\s+a\s+)?listen|listen\s+to\s+(?:this|what|how)|"
     r"here'?s\s+(?:what|how|more|part\s+of)|here\s+is\s+(?:what|how|more|part\s+of)|this\s+is\s+(?:what|how)|"
     r"in\s+(?:his|her|their)\s+(?:own\s+)?words|had\s+this\s+to\s+say|put\s+it\s+(?:this\s+way|like\s+this)|"
-    r"how\s+(?:she|he|they)\s+(?:put|described|explained)\s+it|:\s*$)"
+    r"how\s+(?:she|he|they)\s+(?:put|described|explained)\s+it|:\s*$|"
+    # A turn that ends on "listen" hands over to a voice, however the ASR heard the words
+    # before it ("Take a listen." came out as "Hey, listen." on the seed).
+    r"\blisten\s*[.!]?\s*$)"
 )
 # A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
 _QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+(?:who\s+)?(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
@@ -264,6 +267,7 @@ def _turns(transcript: Transcript) -> list[_Turn]:
         if not turns or turns[-1].speaker != word.speaker:
             turns.append(_Turn(len(turns), word.speaker))
         turns[-1].words.append(word)
+    turns = _without_interjections(turns)
     # A turn that stops mid-sentence while the next one opens with a short fragment ending a
     # sentence: the fragment is the end of this turn (diarization boundaries are ~0.5 s off).
     for turn, following in zip(turns, turns[1:]):
@@ -276,6 +280,36 @@ def _turns(transcript: Transcript) -> list[_Turn]:
                     following.skip_head = count
                 break
     return turns
+
+
+# Words another voice drops into a speaker's turn ("Right.", a misheard "Trevor,"): no
+# hand-off, greeting or introduction is that short.
+MAX_INTERJECTION_WORDS = 2
+
+
+def _without_interjections(turns: list[_Turn]) -> list[_Turn]:
+    """Turns with each interjection removed and the turn it interrupted joined up again (on the
+    seed, one ASR run gave the correspondent a one-word "Trevor," inside the official's answer,
+    which then read as a hand-over to "Trevor")."""
+    kept: list[_Turn] = []
+    index = 0
+    while index < len(turns):
+        turn = turns[index]
+        interrupts = (
+            kept
+            and index + 1 < len(turns)
+            and len(turn.words) <= MAX_INTERJECTION_WORDS
+            and kept[-1].speaker == turns[index + 1].speaker != turn.speaker
+        )
+        if interrupts:
+            kept[-1].words.extend(turns[index + 1].words)
+            index += 2
+            continue
+        kept.append(turn)
+        index += 1
+    for position, turn in enumerate(kept):
+        turn.index = position
+    return kept
 
 
 def _clean(token: str) -> str:

@@ -363,3 +363,25 @@ def test_a_newsmaker_where_a_reporter_would_stand_is_not_the_reporter(anchor_tex
                      "could be announced as early as tomorrow afternoon."),
     )
     assert found["reporter"].name is None
+
+
+def test_a_turn_ending_on_listen_hands_over_to_the_person_just_named():
+    """Another run of the pipeline's ASR on the seed heard "Take a listen." as "Hey, listen.",
+    the official's answer as one long turn (not a short soundbite), and put one of its words on
+    the correspondent."""
+    found = labelled(
+        ("S0", "So, Anna, in terms of reaction, what are Western leaders saying as they watch this meeting very closely?"),
+        ("S1", "Well, there certainly is concern from the West about this visit. Now, we have heard from the U .S. "
+               "National Security spokesman, John Kirby, who explained why Washington will be watching this closely. "
+               "Hey, listen."),
+        ("S2", "Yeah, look, no surprise that he went to North Korea after his so -called election, a little nailed by "
+               "her that that was he was going to go on a little bit of an offensive here, and that's what he appears "
+               "to be doing. We're not concerned about the trip, what we are concerned about,"),
+        # Diarization gave the correspondent a word of the official's answer ("though" heard as a name).
+        ("S1", "Trevor,"),
+        ("S2", "is the deepening relationship between these two countries, and we will be watching that very closely."),
+        ("S1", "Now, due to the very secretive nature of North Korea, the closest that we've seen to what's happening "
+               "has been from satellite imagery. It is going to be carefully choreographed. Heather."),
+    )
+    assert (found["S2"].role, found["S2"].name) == (OFFICIAL, "John Kirby")
+    assert found["S1"].name not in {"John Kirby", "Trevor"}
