@@ -347,7 +347,7 @@ class CaptionFixer:
             doubts.append(f"{' '.join(rare)!r} is a real, rare word")
         if probability < options.confident_probability:
             doubts.append("ASR unsure")
-        if margin >= needed and not doubts and self.judge is not None:
+        if margin >= needed and not doubts and self.judge is not None and not respelling:
             second = self._compare(a0, a1, _join_asr_words(heard_raw), caption, self.judge)
             if second is not None:
                 evidence["second_judge_margin"] = round(second.value, 2)
