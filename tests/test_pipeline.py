@@ -161,9 +161,12 @@ def test_truth_given_as_captions_stays_identical(run_dir, samples):
     truth = (samples / "reference.txt").read_text()
     track = CaptionTrack([CaptionCue(None, None, truth)])
     transcript = Transcript.read(run_dir / "transcript.json")
-    scorer = align.AcousticScorer(load_model(AsrOptions()), load_audio(samples / "broadcast.wav"), "en")
-    lexicon = align.EntityLexicon.from_texts([truth])
-    result = align.fix_and_score(track, transcript, scorer, lexicon)
+    audio = load_audio(samples / "broadcast.wav")
+    scorer = align.AcousticScorer(load_model(AsrOptions()), audio, "en")
+    judge = align.AcousticScorer(load_model(AsrOptions(model=align.FixOptions().second_judge)), audio, "en")
+    info = json.loads((samples / "info.json").read_text())
+    lexicon = align.EntityLexicon.from_video(info["title"], info["description"], truth)
+    result = align.fix_and_score(track, transcript, scorer, lexicon, judge=judge)
     assert [c for c in result.corrections if c.status is CorrectionStatus.FIXED] == []
     assert " ".join(c.text for c in result.fixed_cues).split() == truth.split()
 
