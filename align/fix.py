@@ -43,8 +43,10 @@ class Margin:
     dropped: float | None
 MAX_WINDOW = 28.0
 MAX_GROUP = 4
-# Letters and sounds this alike: a merge or split of the same word(s), nothing dropped.
-MERGE_SIMILARITY = 0.8
+# Letters this alike (and sounding alike): a merge or split of the same word(s), nothing
+# dropped ("Hal Sion" / "Halcyon" 0.71, "peach land" / "Peachland" 1.0); a repeated word
+# ("this this" / "this" 0.67) or another word ("on this" / "honest" 0.5) drops one.
+MERGE_SIMILARITY = 0.7
 
 
 @dataclass
@@ -313,7 +315,7 @@ class CaptionFixer:
         spoken_caption = spoken_key(caption).split()
         spoken_fixed = spoken_key(fixed).split()
         dropped_words = len(spoken_caption) - len(spoken_fixed)
-        if similarity >= MERGE_SIMILARITY and Indel.normalized_similarity(_letters(caption), _letters(fixed)) >= MERGE_SIMILARITY:
+        if similarity >= options.suspect_similarity and Indel.normalized_similarity(_letters(caption), _letters(fixed)) >= MERGE_SIMILARITY:
             dropped_words = 0  # the same sounds in fewer words ("peach land" / "Peachland"): nothing dropped
         rare = [w for w in caption if _is_rare_real_word(w, options.rare_word_zipf) and w.lower() not in {f.lower() for f in fixed}]
         evidence = {
