@@ -185,6 +185,18 @@ def _caption_style(asr_words: Sequence[str], caption_words: Sequence[str], lexic
     return styled
 
 
+_NUMBER_WORDS = set(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million "
+    "billion trillion point percent".split()
+)
+
+
+def _is_number_word(word: str) -> bool:
+    word = plain(word).lower()
+    return bool(word) and (word in _NUMBER_WORDS or all(part in _NUMBER_WORDS for part in word.split("-")) or word[0].isdigit())
+
+
 @lru_cache(maxsize=4096)
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
@@ -286,6 +298,16 @@ class CaptionFixer:
         heard = _join_asr_words([w.word for w in self.alignment.asr_words[a0:a1]])
         return self._compare(a0, a1, heard, caption)
 
+    def _splits_a_number(self, c0: int, c1: int) -> bool:
+        """Whether caption words c0..c1 are part of a longer spelled-out number ("four" of
+        "four thousand"): fixing a part alone makes a form neither side wrote."""
+        words = self.alignment.caption_words
+        if c1 <= c0 or not any(_is_number_word(w.text) for w in words[c0:c1]):
+            return False
+        before = words[c0 - 1].text if c0 > 0 else ""
+        after = words[c1].text if c1 < len(words) else ""
+        return _is_number_word(before) or _is_number_word(after)
+
     def decide(self, c0: int, c1: int, a0: int, a1: int) -> Correction | None:
         alignment = self.alignment
         options = self.options
@@ -347,6 +369,8 @@ class CaptionFixer:
         doubts = []
         if dropped_words > 0 and (measured.dropped is None or measured.dropped > options.drop_log_prob):
             doubts.append(f"{dropped_words} caption word(s) would be dropped without evidence against each")
+        if self._splits_a_number(c0, c1):
+            doubts.append("it would change part of a number the captions spell in more words")
         if rare and not asr_is_name and similarity >= options.suspect_similarity:
             doubts.append(f"{' '.join(rare)!r} is a real, rare word")
         if probability < options.confident_probability:

@@ -216,3 +216,16 @@ def test_caption_words_the_asr_did_not_hear_are_never_dropped(reference_turns, s
     truth = " ".join(t["text"] for t in reference_turns)
     result = fix_and_score(CaptionTrack([CaptionCue(None, None, truth)]), spoken_transcript(heard), seed_scorer, EntityLexicon.from_texts([]), options=FixOptions())
     assert " ".join(c.text for c in result.fixed_cues).split() == truth.split()
+
+
+def test_part_of_a_spelled_out_number_is_never_fixed_alone(reference_turns, seed_scorer):
+    """Captions "two thousand" where a confident ASR heard "to thousand": never "to thousand"."""
+    from align import FixOptions, fix_and_score
+    from retranscribe.results import CorrectionStatus
+
+    truth = " ".join(t["text"] for t in reference_turns)
+    first = truth.split()[:12]
+    captions = " ".join(first[:6] + ["two", "thousand"] + first[6:])
+    transcript = spoken_transcript([{**reference_turns[0], "text": " ".join(first[:6] + ["to", "thousand"] + first[6:])}])
+    result = fix_and_score(CaptionTrack([CaptionCue(None, None, captions)]), transcript, seed_scorer, EntityLexicon.from_texts([]), options=FixOptions())
+    assert not [c for c in result.corrections if c.status is CorrectionStatus.FIXED and "two" in c.caption_words]
