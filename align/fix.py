@@ -490,7 +490,10 @@ class CaptionFixer:
         if margin >= options.fix_margin and not doubts:
             confidence = min(0.99, 0.5 + margin / (4 * options.fix_margin) + 0.1 * similarity)
             return Correction(start, end, speaker, caption, candidate, reason, confidence, CorrectionStatus.FIXED, evidence)
-        if margin >= options.fix_margin - options.flip_band:
+        if margin >= -options.flip_band:
+            # The video spells the name otherwise and the audio does not speak against that
+            # spelling (sound-alikes leave it no say): listed for a person, whatever the ASR
+            # heard there on this machine.
             confidence = min(0.9, max(0.05, 0.3 + margin / (4 * options.fix_margin)))
             return Correction(start, end, speaker, caption, candidate, reason, confidence, CorrectionStatus.SUSPECTED, evidence)
         return None
