@@ -47,6 +47,9 @@ MAX_GROUP = 4
 # dropped ("Hal Sion" / "Halcyon" 0.71, "peach land" / "Peachland" 1.0); a repeated word
 # ("this this" / "this" 0.67) or another word ("on this" / "honest" 0.5) drops one.
 MERGE_SIMILARITY = 0.7
+# ... and keeping this share of the letters at least ("Leo Baptist" / "Baptiste" keeps 0.8: a
+# word is dropped).
+MERGE_LENGTH = 0.85
 
 
 @dataclass
@@ -100,6 +103,8 @@ def split_block(caption: Sequence[str], asr: Sequence[str]) -> list[tuple[int, i
                     if cost[i][j] + step < cost[i + gi][j + gj]:
                         cost[i + gi][j + gj] = cost[i][j] + step
                         back[i + gi][j + gj] = (i, j)
+    if back[n][m] is None:
+        return [(0, n, 0, m)]  # a whole ASR word of more pieces than a group holds: one group
     spans = []
     i, j = n, m
     while (i, j) != (0, 0):
@@ -339,7 +344,12 @@ class CaptionFixer:
         spoken_caption = spoken_key(caption).split()
         spoken_fixed = spoken_key(fixed).split()
         dropped_words = len(spoken_caption) - len(spoken_fixed)
-        if similarity >= options.suspect_similarity and Indel.normalized_similarity(_letters(caption), _letters(fixed)) >= MERGE_SIMILARITY:
+        cap_letters, fix_letters = _letters(caption), _letters(fixed)
+        if (
+            similarity >= options.suspect_similarity
+            and Indel.normalized_similarity(cap_letters, fix_letters) >= MERGE_SIMILARITY
+            and len(fix_letters) >= MERGE_LENGTH * len(cap_letters)
+        ):
             dropped_words = 0  # the same sounds in fewer words ("peach land" / "Peachland"): nothing dropped
         rare = [w for w in caption if _is_rare_real_word(w, options.rare_word_zipf) and w.lower() not in {f.lower() for f in fixed}]
         evidence = {
