@@ -33,9 +33,10 @@ class _Piece:
 @dataclass
 class Margin:
     """How much better the audio fits the ASR's reading than the caption's (nats): ``raw`` the
-    log-likelihood difference of the two windows, ``value`` the same per token (mean difference
-    over the tokens where the readings differ and after, times the longer reading's count: a
-    shorter reading gains nothing from having fewer tokens), ``dropped`` the mean
+    log-likelihood difference of the two windows, ``value`` the smaller of that and the same per
+    token (mean difference over the tokens where the readings differ and after, times the longer
+    reading's count): a shorter reading gains nothing from having fewer tokens, nor a longer one
+    from having more, near-certain pieces; ``dropped`` the mean
     log-probability of the caption tokens the ASR reading lacks (None when it lacks none)."""
 
     raw: float
@@ -284,7 +285,10 @@ class CaptionFixer:
         rest_a, rest_b = lp_a[common:], lp_b[common:]
         raw = sum(rest_a) - sum(rest_b)
         if rest_a and rest_b:
-            value = (sum(rest_a) / len(rest_a) - sum(rest_b) / len(rest_b)) * max(len(rest_a), len(rest_b))
+            per_token = (sum(rest_a) / len(rest_a) - sum(rest_b) / len(rest_b)) * max(len(rest_a), len(rest_b))
+            # A raw sum favours the reading of fewer tokens, a per-token mean the one of more
+            # ("Macdonald-Kerr" in six near-certain pieces): a reading must win on both.
+            value = min(raw, per_token)
         else:
             value = raw
         dropped = None
