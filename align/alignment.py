@@ -185,7 +185,13 @@ def same_spoken_words(caption: Sequence[str], asr_pieces: Sequence[str]) -> bool
     ordinals, percentages, currencies, abbreviations, hyphens): per word or as a whole."""
     if _words([normalize_token(w) for w in caption]) == _words([normalize_token("".join(asr_pieces).strip())]):
         return True
-    return spoken_key(caption) == spoken_key(asr_pieces, asr_pieces=True)
+    first, second = spoken_key(caption), spoken_key(asr_pieces, asr_pieces=True)
+    if first == second:
+        return True
+    # The same digits in another grouping: "three thirty-five" (335) / "3.35", "nine eleven" / "9/11".
+    digits = lambda key: "".join(ch for ch in key if ch.isdigit())
+    letters = lambda key: "".join(ch for ch in key if ch.isalpha())
+    return bool(digits(first)) and digits(first) == digits(second) and letters(first) == letters(second)
 
 
 def _merge_matches(blocks: list[Block]) -> list[Block]:

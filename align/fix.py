@@ -329,7 +329,7 @@ class CaptionFixer:
         probabilities = [w.probability for w in alignment.asr_words[a0:a1]]
         probability = sum(probabilities) / len(probabilities)
         fixed = _caption_style(heard_raw, caption, self.lexicon)
-        if caption and spoken_key(caption) == spoken_key(fixed):
+        if caption and (spoken_key(caption) == spoken_key(fixed) or same_spoken_words(caption, [" " + w for w in fixed])):
             return None  # the ASR's words, as written into the captions, say the same: keep the caption's form
         similarity = phonetic_similarity(caption, fixed)
         measured = self._margin(c0, c1, a0, a1)

@@ -155,6 +155,8 @@ def test_number_written_forms_align_as_the_same_words():
     for text, transcript in cases:
         alignment = align(CaptionTrack([CaptionCue(None, None, text)]), transcript)
         assert alignment.disagreements() == [], (text, alignment.blocks)
+    assert same_spoken_words(["three", "thirty-five"], [" 3.35"])  # the same digits, grouped otherwise
+    assert not same_spoken_words(["nine", "fourteen"], [" 9.40"])
     assert not same_spoken_words(["some", "thing"], [" something"])  # a split word stays an error
     assert not same_spoken_words(["fifteen"], [" 50"])
 
