@@ -31,8 +31,9 @@ class FixOptions:
     # ``confident_probability``, makes the error *suspected* whatever the sound: a decision
     # that close may go the other way on another CPU (MKL's int8 kernels differ) and must then
     # move between fixed and suspected, never between fixed and kept. Chosen on the ISA
-    # benchmark (benchmarks/results/isa.md): the margins of the same decisions moved by up to
-    # about 1.5 nats between AVX-512, AVX2 and SSE4.2 on the seed and corpus half a.
+    # benchmark (benchmarks/results/isa.json): the margins of the same decisions moved by up to
+    # 2 nats (median 0.4) between AVX-512, AVX2 and SSE4.2 on the seed and corpus items 01 and
+    # 05, except where the ASR heard other words around them (then the groups themselves differ).
     flip_band: float = 3.0
     probability_band: float = 0.15
     # Never shrink the captions without evidence for each dropped word: a fix may drop at most
