@@ -75,10 +75,12 @@ def fix_and_score(
     lexicon: EntityLexicon,
     gaps: list[Gap] | None = None,
     options: FixOptions = FixOptions(),
+    judge: AcousticScorer | None = None,
 ) -> AlignResult:
+    """``judge``: a second scorer from another model, consulted on every fix (None: none)."""
     alignment = align(captions, transcript)
     blocker = fix_blocker(captions, transcript, alignment, options)
-    fixed = fix_captions(alignment, None if blocker else scorer, lexicon, options)
+    fixed = fix_captions(alignment, None if blocker else scorer, lexicon, options, judge)
     score = score_captions(alignment, transcript, gaps)
     return AlignResult(build_cues(fixed.words), fixed.corrections, score, alignment, blocker)
 

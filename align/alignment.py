@@ -117,7 +117,14 @@ def align(track_or_words: CaptionTrack | list[CaptionWord], transcript: Transcri
     cap_words = caption_words(track_or_words) if isinstance(track_or_words, CaptionTrack) else track_or_words
     asr_words = list(transcript.words()) if isinstance(transcript, Transcript) else list(transcript)
     cap_keys = [normalize_token(w.text) for w in cap_words]
-    asr_keys = [normalize_token(w.word.strip()) for w in asr_words]
+    # Whisper's pieces without a leading space continue the word before ("2" ",000", "Jong"
+    # "-un"): one key per whole word, so a number is never aligned piecewise ("thousand" /
+    # ",000" once made "eleven 000"). ``starts[j]`` is the first ASR word of whole word j.
+    starts = whole_word_starts(asr_words)
+    bounds = [*starts, len(asr_words)]
+    asr_keys = [
+        normalize_token("".join(w.word for w in asr_words[bounds[j] : bounds[j + 1]]).strip()) for j in range(len(starts))
+    ]
 
     # Levenshtein on interned ids; the hint bands the search to the expected distance, which
     # took 100k-word inputs from 3.3 s to 0.45 s (rapidfuzz widens the band if it is too small).
@@ -129,6 +136,7 @@ def align(track_or_words: CaptionTrack | list[CaptionWord], transcript: Transcri
 
     blocks: list[Block] = []
     for tag, c0, c1, a0, a1 in opcodes:
+        a0, a1 = bounds[a0], bounds[a1]
         if tag == "equal":
             blocks.append(Block(BlockKind.MATCH, c0, c1, a0, a1))
             continue
@@ -140,7 +148,9 @@ def align(track_or_words: CaptionTrack | list[CaptionWord], transcript: Transcri
     for block in blocks:
         if block.kind is BlockKind.MATCH:
             continue
-        if _words(cap_keys[block.cap_start : block.cap_end]) == _words(asr_keys[block.asr_start : block.asr_end]):
+        cap_text = [w.text for w in cap_words[block.cap_start : block.cap_end]]
+        asr_text = [w.word for w in asr_words[block.asr_start : block.asr_end]]
+        if same_spoken_words(cap_text, asr_text):
             block.kind = BlockKind.MATCH
         elif block.asr_start == block.asr_end:
             block.kind = BlockKind.CAPTION_ONLY
@@ -149,6 +159,39 @@ def align(track_or_words: CaptionTrack | list[CaptionWord], transcript: Transcri
     alignment = Alignment(cap_words, asr_words, _merge_matches(blocks))
     alignment.times = _caption_times(alignment)
     return alignment
+
+
+def whole_word_starts(asr_words: Sequence[Word]) -> list[int]:
+    """Index of the first piece of each whole ASR word (a piece without a leading space
+    continues the word before it)."""
+    starts: list[int] = []
+    for index, word in enumerate(asr_words):
+        if not starts or word.word[:1] in (" ", "") or not word.word.strip():
+            starts.append(index)
+    return starts
+
+
+def spoken_key(words: Sequence[str], asr_pieces: bool = False) -> str:
+    """What a run of words says, in one written form: normalised as a whole, so "eleven
+    thousand" / "11,000", "five percent" / "5%", "first" / "1st", "Jong-un" / "Jong Un" read
+    the same ("some thing" / "something" do not: a split word is an error). ASR pieces are
+    joined the way Whisper writes them (no leading space = same word)."""
+    text = "".join(words) if asr_pieces else " ".join(words)
+    return " ".join(normalize_token(text.strip()).split())
+
+
+def same_spoken_words(caption: Sequence[str], asr_pieces: Sequence[str]) -> bool:
+    """Whether caption words and ASR pieces say the same, in whatever written form (numbers,
+    ordinals, percentages, currencies, abbreviations, hyphens): per word or as a whole."""
+    if _words([normalize_token(w) for w in caption]) == _words([normalize_token("".join(asr_pieces).strip())]):
+        return True
+    first, second = spoken_key(caption), spoken_key(asr_pieces, asr_pieces=True)
+    if first == second:
+        return True
+    # The same digits in another grouping: "three thirty-five" (335) / "3.35", "nine eleven" / "9/11".
+    digits = lambda key: "".join(ch for ch in key if ch.isdigit())
+    letters = lambda key: "".join(ch for ch in key if ch.isalpha())
+    return bool(digits(first)) and digits(first) == digits(second) and letters(first) == letters(second)
 
 
 def _merge_matches(blocks: list[Block]) -> list[Block]:

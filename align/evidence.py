@@ -12,7 +12,7 @@ what separates the two.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import jellyfish
@@ -60,20 +60,25 @@ class AcousticScorer:
             self._encoded = {key: (self.model.encode(pad_or_trim(features)), num_frames)}
         return self._encoded[key]
 
-    def log_likelihood(self, start: float, text: str) -> float | None:
-        """Sum of token log-probabilities of ``text`` as the transcript of the audio from
-        ``start`` (the text may end before the 30 s window does); None when the text is longer
-        than Whisper's decoder can read at once (448 positions): no evidence, not a crash."""
-        encoder_output, num_frames = self._encode(start)
+    def token_log_probs(self, start: float, text: str) -> tuple[list[int], list[float]] | None:
+        """The tokens of ``text`` and the log-probability of each as the transcript of the audio
+        from ``start`` (the text may end before the 30 s window does); None when the text is
+        longer than Whisper's decoder can read at once (448 positions): no evidence, not a crash."""
         tokens = self.tokenizer.encode(" " + text.strip())
         if not tokens:
-            return 0.0
+            return [], []
         if len(tokens) + len(self.tokenizer.sot_sequence) >= MAX_DECODER_POSITIONS:
             return None
+        encoder_output, num_frames = self._encode(start)
         result = self.model.model.align(
             encoder_output, self.tokenizer.sot_sequence, [tokens], [num_frames], median_filter_width=7
         )[0]
-        return float(sum(math.log(max(p, 1e-12)) for p in result.text_token_probs))
+        return list(tokens), [math.log(max(p, 1e-12)) for p in result.text_token_probs]
+
+    def log_likelihood(self, start: float, text: str) -> float | None:
+        """Sum of token log-probabilities of ``text`` over the audio from ``start`` (None: no evidence)."""
+        scored = self.token_log_probs(start, text)
+        return None if scored is None else float(sum(scored[1]))
 
 
 def phonetic_similarity(first: Sequence[str], second: Sequence[str]) -> float:
@@ -83,8 +88,21 @@ def phonetic_similarity(first: Sequence[str], second: Sequence[str]) -> float:
     b = "".join(normalize_token(w).replace(" ", "") for w in second)
     if not a or not b:
         return 0.0
+    if any(ch.isdigit() for ch in a + b):
+        # Numbers normalise to digits, which have no sound: also compare the words as written
+        # ("four" / "for" sound alike, "4" / "for" would not).
+        raw_a = "".join(ch for w in first for ch in w.lower() if ch.isalnum())
+        raw_b = "".join(ch for w in second for ch in w.lower() if ch.isalnum())
+        if raw_a and raw_b and (raw_a, raw_b) != (a, b):
+            return max(_similarity(a, b), _similarity(raw_a, raw_b))
+    return _similarity(a, b)
+
+
+def _similarity(a: str, b: str) -> float:
     spelling = Indel.normalized_similarity(a, b)
-    codes = Indel.normalized_similarity(jellyfish.metaphone(a), jellyfish.metaphone(b))
+    code_a, code_b = jellyfish.metaphone(a), jellyfish.metaphone(b)
+    # Digits have no Metaphone code: two numbers ("50" / "15") are compared by spelling only.
+    codes = Indel.normalized_similarity(code_a, code_b) if code_a and code_b else 0.0
     prefix = len(_common_prefix(a, b)) / min(len(a), len(b))
     return max(spelling, codes, prefix if min(len(a), len(b)) >= 4 else 0.0)
 
@@ -101,16 +119,38 @@ def _common_prefix(a: str, b: str) -> str:
 @dataclass
 class EntityLexicon:
     """Names and rare words the video spells itself: title, description, and the captions'
-    own consistent spellings. Keys are normalised letters, so "Kim Jong-un" == "Kim Jong Un"."""
+    own consistent spellings. Keys are normalised letters, so "Kim Jong-un" == "Kim Jong Un".
+    ``trusted`` are the keys from the title and description (and names given as extra): the
+    spellings a fix may propose itself."""
 
     phrases: dict[str, str]  # normalised letters -> display spelling
+    trusted: set[str] = field(default_factory=set)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], extra: Iterable[str] = ()) -> EntityLexicon:
         phrases: dict[str, str] = {}
         for phrase in [*extract_entities(texts), *extra]:
             cls._add(phrases, phrase)
-        return cls(phrases)
+        return cls(phrases, set(phrases))
+
+    @classmethod
+    def from_video(cls, title: str | None, description: str | None, captions_text: str, extra: Iterable[str] = ()) -> EntityLexicon:
+        """The title's and description's names (trusted), and the captions' capitalised runs
+        that are not a sound-alike misspelling of one of those ("Pria Ramen" beside "Priya
+        Raman-Holt" is the error, not a second spelling)."""
+        trusted: dict[str, str] = {}
+        for phrase in [*extract_entities([t for t in (title, description) if t]), *extra]:
+            cls._add(trusted, phrase)
+        phrases = dict(trusted)
+        trusted_words = {w for phrase in trusted.values() for w in phrase.split()}
+        for phrase in extract_entities([captions_text]):
+            words = phrase.split()
+            if any(
+                w not in trusted_words and any(phonetic_similarity([w], [t]) >= 0.6 for t in trusted_words) for w in words
+            ):
+                continue
+            cls._add(phrases, phrase)
+        return cls(phrases, set(trusted))
 
     @staticmethod
     def _add(phrases: dict[str, str], phrase: str) -> None:
@@ -123,9 +163,25 @@ class EntityLexicon:
         return bool(key) and key in self.phrases
 
     def covers(self, words: Sequence[str]) -> bool:
-        """Whether the run is inside some lexicon phrase ("Jong Un" in "Kim Jong Un")."""
+        """Whether the run is whole words of some lexicon phrase ("Jong Un" in "Kim Jong Un";
+        never part of a word: "the" is not in "Heather", nor "rain" in "Ukraine")."""
         key = _key(words)
-        return len(key) >= 3 and any(key in phrase for phrase in self.phrases)
+        if len(key) < 3:
+            return False
+        for phrase in self.phrases.values():
+            parts = normalize_token(phrase).split()
+            for i in range(len(parts)):
+                joined = ""
+                for part in parts[i:]:
+                    joined += part
+                    if joined == key:
+                        return True
+                    if len(joined) >= len(key):
+                        break
+        return False
+
+    def trusted_phrases(self) -> list[str]:
+        return [self.phrases[k] for k in self.trusted if k in self.phrases]
 
 
 def _key(words: Sequence[str]) -> str:

@@ -2,6 +2,14 @@
 against the truth, known caption errors, false corrections, lost words.
 
     uv run python benchmarks/bench_align.py [--model base] [--beam-size 1 --output PATH]
+    uv run python benchmarks/bench_align.py --corpus [--items ID ...] [--half a|b|all]
+
+With ``--corpus`` it measures the fix decisions over the evaluation corpus instead
+(``$RETRANSCRIBE_CORPUS``, default ../wt-corpus/benchmarks/corpus or benchmarks/corpus, built
+by ``make corpus``): per item captions WER -> fixed WER, wrong fixes, truth words lost, known
+errors fixed / suspected / missed, and the same run with the truth given as captions. The ASR
+transcript of each item is cached (``--asr-cache DIR``); diarization is left out (speakers do
+not enter a fix decision). Writes benchmarks/results/align-corpus.md.
 
 Runs the same stage functions the flow runs (flows.sequence: fetch of local files, ASR with
 entity hints, diarization, gap repair, fixing), without Prefect and without the stage cache.
@@ -36,12 +44,248 @@ def kept_truth_words(text: str, truth: str) -> set[int]:
     return {i for b in alignment.blocks if b.kind is BlockKind.MATCH for i in range(b.asr_start, b.asr_end)}
 
 
+# --- the evaluation corpus ---------------------------------------------------------------------
+
+def corpus_root() -> Path:
+    import os
+
+    for candidate in (os.environ.get("RETRANSCRIBE_CORPUS"), ROOT / "benchmarks" / "corpus", ROOT.parent / "wt-corpus" / "benchmarks" / "corpus"):
+        if candidate and (Path(candidate) / "build").is_dir():
+            return Path(candidate)
+    raise SystemExit("no built corpus: run `make corpus` (or set RETRANSCRIBE_CORPUS)")
+
+
+def corpus_items(root: Path) -> list[str]:
+    return sorted(p.parent.name for p in (root / "build").glob("*/item.sha256"))
+
+
+def half_of(item_id: str) -> str:
+    """Items split in two halves by their number: thresholds are chosen on half a (odd), checked on b."""
+    number = int(item_id.split("-")[0])
+    return "a" if number % 2 else "b"
+
+
+def _cached_asr(cache_dir: Path | None, item_id: str, model: str, beam: int, key_parts: list[str], compute):
+    import hashlib
+    import pickle
+
+    if cache_dir is None:
+        return compute()
+    digest = hashlib.sha256("\n".join(key_parts).encode()).hexdigest()[:16]
+    path = cache_dir / f"{item_id}.asr.{model}.b{beam}.{digest}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    value = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(value))
+    return value
+
+
+def run_align_stage(audio: Path, captions: Path, info: Path, settings: RunSettings, cache_dir: Path | None = None, item_id: str = "item"):
+    """The align stage as the flow runs it (fetch of local files, ASR with the video's hints,
+    gap repair, fixing), without diarization. Returns (media, transcript, aligned)."""
+    import hashlib
+
+    from flows.sequence import Diarization
+
+    with tempfile.TemporaryDirectory() as work:
+        media = fetch_media(VideoJob(str(audio), work, str(captions), str(info)), settings)
+        audio_path = str(media.audio_path)
+        asr_options = asr_options_for(settings, media)
+        hints = list(asr_options.hotwords) if settings.asr.beam_size > 1 else [asr_options.initial_prompt or ""]
+        audio_hash = hashlib.sha256(Path(audio).read_bytes()).hexdigest()
+        transcript = _cached_asr(cache_dir, item_id, settings.asr.model, settings.asr.beam_size, [audio_hash, *hints],
+                                 lambda: transcribe_audio(audio_path, asr_options))
+        aligned = align_captions(audio_path, media, transcript, Diarization(), settings, asr_options)
+        return media, transcript, aligned
+
+
+def _tokens(text: str) -> list[str]:
+    from retranscribe.wer import normalize
+
+    return normalize(text).split()
+
+
+def _truth_matches(truth: list[str], hyp: list[str]) -> dict[int, int]:
+    import jiwer
+
+    if not truth or not hyp:
+        return {}
+    out = jiwer.process_words(" ".join(truth), " ".join(hyp))
+    pairs = {}
+    for chunk in out.alignments[0]:
+        if chunk.type == "equal":
+            for k in range(chunk.ref_end_idx - chunk.ref_start_idx):
+                pairs[chunk.hyp_start_idx + k] = chunk.ref_start_idx + k
+    return pairs
+
+
+def compare_fix(truth_text: str, caption_text: str, fixed_text: str) -> dict:
+    """Fix edits against the truth (as benchmarks/bench_corpus.py counts them): right edits gain
+    truth words and lose none; wrong edits change a caption word that equalled the truth; lost
+    = truth words the captions had and the fixed captions lack."""
+    import difflib
+
+    truth, caption, fixed = _tokens(truth_text), _tokens(caption_text), _tokens(fixed_text)
+    cap_truth, fix_truth = _truth_matches(truth, caption), _truth_matches(truth, fixed)
+    result = {"right": 0, "wrong": 0, "neutral": 0, "lost": len(set(cap_truth.values()) - set(fix_truth.values())), "wrong_examples": []}
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=caption, b=fixed, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        edit = f"{' '.join(caption[i1:i2]) or '∅'} → {' '.join(fixed[j1:j2]) or '∅'}"
+        if any(i in cap_truth for i in range(i1, i2)):
+            result["wrong"] += 1
+            result["wrong_examples"].append(edit)
+        elif any(j in fix_truth for j in range(j1, j2)):
+            result["right"] += 1
+        else:
+            result["neutral"] += 1
+    return result
+
+
+def truth_vtt(reference: dict, path: Path) -> None:
+    """The truth as captions, timed like the corpus captions (cues of up to 8 words)."""
+    lines = ["WEBVTT", ""]
+
+    def ts(t: float) -> str:
+        h, rem = divmod(t, 3600)
+        m, s = divmod(rem, 60)
+        return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
+
+    for turn in reference["turns"]:
+        words = turn["text"].split()
+        total = sum(len(w) + 1 for w in words)
+        acc, span = turn["start"], turn["end"] - turn["start"]
+        for i in range(0, len(words), 8):
+            chunk = words[i : i + 8]
+            d = span * sum(len(w) + 1 for w in chunk) / total
+            lines += [f"{ts(acc)} --> {ts(acc + d)}", " ".join(chunk), ""]
+            acc += d
+    path.write_text("\n".join(lines))
+
+
+def evaluate_item(root: Path, item_id: str, settings: RunSettings, cache_dir: Path | None, with_truth: bool = True) -> dict:
+    from retranscribe.wer import normalize, word_errors
+    from source import read_captions
+
+    folder = root / "build" / item_id
+    item = json.loads((root / "items" / f"{item_id}.json").read_text())
+    reference = json.loads((folder / "reference.json").read_text())
+    audio = Path(reference["audio"])
+    if not audio.is_absolute():
+        audio = root.parent.parent / audio
+    truth = " ".join(t["text"] for t in reference["turns"])
+    _, transcript, aligned = run_align_stage(audio, folder / "captions.en.vtt", folder / "info.json", settings, cache_dir, item_id)
+    caption_text = read_captions(folder / "captions.en.vtt").text
+    fixed_text = " ".join(c.text for c in aligned.fixed_cues) if aligned.fixed_cues else caption_text
+    errors = [e for e in item.get("known_errors", []) if normalize(e["caption"]) != normalize(e["truth"])]
+    outcomes = known_error_outcomes(errors, fixed_text, aligned.corrections)
+    result = {
+        "item": item_id,
+        "kind": item.get("kind", "rendered"),
+        "truth_words": word_errors(truth, caption_text).reference_words,
+        "caption_wer": wer(truth, caption_text),
+        "fixed_wer": wer(truth, fixed_text),
+        "asr_wer": wer(truth, aligned.transcript.text),
+        "known": len(errors),
+        "known_fixed": outcomes.count("fixed"),
+        "known_suspected": outcomes.count("suspected"),
+        "missed": [e["caption"] for e, o in zip(errors, outcomes) if o == "missed"],
+        **{k: v for k, v in compare_fix(truth, caption_text, fixed_text).items()},
+        "decisions": [(c.caption, c.fixed, c.status.value, c.evidence) for c in aligned.corrections],
+    }
+    if with_truth:
+        with tempfile.TemporaryDirectory() as tmp:
+            tvtt = Path(tmp) / "truth.en.vtt"
+            truth_vtt(reference, tvtt)
+            _, _, truth_run = run_align_stage(audio, tvtt, folder / "info.json", settings, cache_dir, item_id)
+        truth_fixed = " ".join(c.text for c in truth_run.fixed_cues)
+        changed = word_errors(truth, truth_fixed)
+        result["truth_changed"] = changed.substitutions + changed.deletions + changed.insertions
+        result["truth_changes"] = [(c.caption, c.fixed) for c in truth_run.corrections if c.status is CorrectionStatus.FIXED]
+    return result
+
+
+def corpus_table(results: list[dict], settings: RunSettings) -> str:
+    pct = lambda x: f"{100 * x:.1f} %"
+    lines = [
+        f"Fix decisions on the evaluation corpus, model {settings.asr.model}, beam {settings.asr.beam_size}, "
+        f"{time.strftime('%Y-%m-%d')}; `benchmarks/bench_align.py --corpus` (align stage through flows.sequence, no diarization). "
+        "Half a = odd item numbers (thresholds chosen there), half b = even (checked).",
+        "",
+        "| item | half | captions WER → fixed WER | ASR WER | known fixed / suspected / missed | fix edits right / wrong | truth words lost | truth as captions: changed words |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        goal = "" if r["kind"] != "rendered" or (r["fixed_wer"] <= r["caption_wer"] / 2 if r["caption_wer"] else r["fixed_wer"] == 0) else " ✗"
+        lines.append(
+            f"| {r['item']} | {half_of(r['item'])} | {pct(r['caption_wer'])} → {pct(r['fixed_wer'])}{goal} | {pct(r['asr_wer'])} | "
+            f"{r['known_fixed']} / {r['known_suspected']} / {len(r['missed'])} of {r['known']} | {r['right']} / {r['wrong']} | {r['lost']} | "
+            f"{r.get('truth_changed', '—')} |")
+    for label, group in (("**half a**", [r for r in results if half_of(r["item"]) == "a"]), ("**half b**", [r for r in results if half_of(r["item"]) == "b"]), ("**all**", results)):
+        if not group:
+            continue
+        words = sum(r["truth_words"] for r in group)
+        lines.append(
+            f"| {label} | | {pct(sum(r['caption_wer'] * r['truth_words'] for r in group) / words)} → "
+            f"{pct(sum(r['fixed_wer'] * r['truth_words'] for r in group) / words)} | {pct(sum(r['asr_wer'] * r['truth_words'] for r in group) / words)} | "
+            f"{sum(r['known_fixed'] for r in group)} / {sum(r['known_suspected'] for r in group)} / {sum(len(r['missed']) for r in group)} of {sum(r['known'] for r in group)} | "
+            f"{sum(r['right'] for r in group)} / {sum(r['wrong'] for r in group)} | {sum(r['lost'] for r in group)} | {sum(r.get('truth_changed', 0) for r in group)} |")
+    lines += ["", "✗: fixed WER above half the captions' WER (a rendered item's goal).", "", "Wrong fixes and missed known errors:", ""]
+    for r in results:
+        bits = []
+        if r["wrong_examples"]:
+            bits.append("wrong: " + "; ".join(f"`{w}`" for w in r["wrong_examples"]))
+        if r["missed"]:
+            bits.append("missed: " + "; ".join(f"`{m}`" for m in r["missed"]))
+        if r.get("truth_changes"):
+            bits.append("truth changed: " + "; ".join(f"`{a} → {b}`" for a, b in r["truth_changes"]))
+        if bits:
+            lines.append(f"- **{r['item']}**: " + " · ".join(bits))
+    return "\n".join(lines) + "\n"
+
+
+def corpus_main(args) -> None:
+    root = corpus_root()
+    settings = RunSettings().with_values({"asr.model": args.model, "asr.beam_size": args.beam_size})
+    ids = [i for i in corpus_items(root) if (not args.items or i in args.items) and (args.half == "all" or half_of(i) == args.half)]
+    results = []
+    for item_id in ids:
+        started = time.perf_counter()
+        r = evaluate_item(root, item_id, settings, args.asr_cache, with_truth=not args.no_truth)
+        results.append(r)
+        print(f"{item_id}: captions {r['caption_wer']:.1%} -> fixed {r['fixed_wer']:.1%}, wrong {r['wrong']} {r['wrong_examples']}, "
+              f"lost {r['lost']}, missed {r['missed']}, truth changed {r.get('truth_changed')} {r.get('truth_changes')} "
+              f"({time.perf_counter() - started:.0f} s)", flush=True)
+        if args.verbose:
+            for d in r["decisions"]:
+                print("   ", d, flush=True)
+    text = corpus_table(results, settings)
+    print(text)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
+        args.output.with_suffix(".json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", action="store_true", help="measure over the evaluation corpus instead of the seed broadcast")
+    parser.add_argument("--items", nargs="*")
+    parser.add_argument("--half", choices=("a", "b", "all"), default="all")
+    parser.add_argument("--asr-cache", type=Path, default=Path.home() / ".cache" / "retranscribe" / "align-corpus-asr")
+    parser.add_argument("--no-truth", action="store_true", help="skip the truth-as-captions run")
+    parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--model", default="base")
     parser.add_argument("--beam-size", type=int, default=5)
-    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "align.md")
+    parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args()
+    if args.corpus:
+        if args.output is None:
+            args.output = ROOT / "benchmarks" / "results" / "align-corpus.md"
+        return corpus_main(args)
+    if args.output is None:
+        args.output = ROOT / "benchmarks" / "results" / "align.md"
     truth = (SAMPLES / "reference.txt").read_text()
     script = json.loads((SAMPLES / "broadcast_script.json").read_text())
     settings = RunSettings().with_values({"asr.model": args.model, "asr.beam_size": args.beam_size})

@@ -218,9 +218,16 @@ def align_captions(audio_path: str, media, transcript: Transcript, diarization: 
     transcript = _with_speakers(transcript, diarization, media.metadata, captions, failures)
     if captions is None or not captions.cues:
         return Aligned(transcript, failures=failures)
-    lexicon = align.EntityLexicon.from_texts([media.metadata.title, media.metadata.description, captions.text])
+    lexicon = align.EntityLexicon.from_video(media.metadata.title, media.metadata.description, captions.text)
     scorer = align.AcousticScorer(load_model(asr_options), audio, transcript.language)
-    result = align.fix_and_score(captions, transcript, scorer, lexicon, gaps, settings.fix)
+    judge = None
+    if settings.fix.second_judge and settings.fix.second_judge != asr_options.model:
+        try:
+            judge_model = load_model(replace(asr_options, model=settings.fix.second_judge))
+            judge = align.AcousticScorer(judge_model, audio, transcript.language)
+        except Exception as error:  # without a second judge the fixer keeps to its first
+            failures["second judge"] = describe(error)
+    result = align.fix_and_score(captions, transcript, scorer, lexicon, gaps, settings.fix, judge)
     if result.not_fixed:
         failures["fix"] = f"not fixed: {result.not_fixed}"
     return Aligned(transcript, result.fixed_cues, result.corrections, result.score, failures)

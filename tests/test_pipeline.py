@@ -52,28 +52,86 @@ def test_transcript_json_has_speakers_with_roles_and_names(run_dir, reference_tu
     assert {s["speaker"] for s in transcript["segments"]} <= {s["id"] for s in transcript["speakers"]}
 
 
-def test_fixed_captions_beat_both_inputs(run_dir, samples):
+# MKL's int8 kernels differ with the CPU, so the ASR's words and the scorer's numbers differ
+# slightly from machine to machine (issue 15). What must hold on every machine is asserted on the
+# default run and on a run with another instruction-set path (MKL and CTranslate2 forced to AVX2,
+# as on a machine without AVX-512): the properties, never one run's exact words.
+ISA_ENV = {"AVX2": {"MKL_ENABLE_INSTRUCTIONS": "AVX2", "CT2_FORCE_CPU_ISA": "AVX2"}}
+
+
+@pytest.fixture(scope="module", params=["default", "AVX2"])
+def any_isa_run(request, cli, samples, tmp_path_factory):
+    if request.param == "default":
+        return request.getfixturevalue("run_dir")
+    out = tmp_path_factory.mktemp(f"seed-run-{request.param}")
+    result = cli(
+        "run", str(samples / "broadcast.wav"),
+        "--captions", str(samples / "captions.en.vtt"),
+        "--info", str(samples / "info.json"),
+        "--out", str(out),
+        # its own stage cache: the ISA is not part of a stage's key
+        env={**ISA_ENV[request.param], "RETRANSCRIBE_STAGE_CACHE": str(tmp_path_factory.mktemp("cache-" + request.param))},
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return out
+
+
+def test_fixed_captions_beat_both_inputs(any_isa_run, samples):
     truth = (samples / "reference.txt").read_text()
-    fixed = (run_dir / "captions.fixed.txt").read_text()
+    fixed = (any_isa_run / "captions.fixed.txt").read_text()
     captions = (samples / "captions.txt").read_text()
-    transcript = json.loads((run_dir / "transcript.json").read_text())
+    transcript = json.loads((any_isa_run / "transcript.json").read_text())
     asr = " ".join(s["text"] for s in transcript["segments"])
     assert wer(truth, fixed) < wer(truth, captions)
     assert wer(truth, fixed) <= wer(truth, asr)
-    assert wer(truth, fixed) <= 0.015
+    assert wer(truth, fixed) <= 0.010
 
 
-def test_every_known_caption_error_is_fixed_or_suspected(run_dir, samples):
+def test_every_known_caption_error_is_fixed_or_suspected(any_isa_run, samples):
     script = json.loads((samples / "broadcast_script.json").read_text())
-    fixed_text = (run_dir / "captions.fixed.txt").read_text()
-    corrections = [Correction.from_dict(c) for c in json.loads((run_dir / "corrections.json").read_text())]
+    fixed_text = (any_isa_run / "captions.fixed.txt").read_text()
+    corrections = [Correction.from_dict(c) for c in json.loads((any_isa_run / "corrections.json").read_text())]
     outcomes = known_error_outcomes(script["caption_errors"], fixed_text, corrections)
-    missed = [error for error, outcome in zip(script["caption_errors"], outcomes) if outcome == "missed"]
+    missed = [error["caption"] for error, outcome in zip(script["caption_errors"], outcomes) if outcome == "missed"]
     # "weapon support" is heard as "weapon" by the ASR too: no evidence, so it may stay.
-    assert len(missed) <= 1, missed
+    assert set(missed) <= {"weapon support"}, missed
 
 
-def test_no_caption_word_is_lost(run_dir, samples):
+def _truth_matches(truth: list[str], hypothesis: list[str]) -> dict[int, int]:
+    """hypothesis word index -> truth word index, for the words an alignment calls equal."""
+    import jiwer
+
+    pairs = {}
+    for chunk in jiwer.process_words(" ".join(truth), " ".join(hypothesis)).alignments[0]:
+        if chunk.type == "equal":
+            for k in range(chunk.ref_end_idx - chunk.ref_start_idx):
+                pairs[chunk.hyp_start_idx + k] = chunk.ref_start_idx + k
+    return pairs
+
+
+def test_no_fix_changes_a_true_caption_word(any_isa_run, samples):
+    """No false fix: every edit the fix made to the captions touches only caption words that
+    differ from the truth ("nailbiter" -> "nailed by her" was one), and no truth word the
+    captions had is lost."""
+    import difflib
+
+    from retranscribe.wer import normalize
+
+    truth = normalize((samples / "reference.txt").read_text()).split()
+    captions = normalize((samples / "captions.txt").read_text()).split()
+    fixed = normalize((any_isa_run / "captions.fixed.txt").read_text()).split()
+    right_in_captions = _truth_matches(truth, captions)
+    right_in_fixed = _truth_matches(truth, fixed)
+    wrong = [
+        f"{' '.join(captions[i1:i2])} -> {' '.join(fixed[j1:j2])}"
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=captions, b=fixed, autojunk=False).get_opcodes()
+        if op != "equal" and any(i in right_in_captions for i in range(i1, i2))
+    ]
+    assert wrong == []
+    assert set(right_in_captions.values()) - set(right_in_fixed.values()) == set()
+
+
+def test_no_caption_word_is_lost(any_isa_run, samples):
     """Every truth word the captions have is still in the fixed captions."""
     from align import align
     from align.alignment import BlockKind
@@ -90,7 +148,7 @@ def test_no_caption_word_is_lost(run_dir, samples):
         return {i for b in alignment.blocks if b.kind is BlockKind.MATCH for i in range(b.asr_start, b.asr_end)}
 
     in_captions = kept((samples / "captions.txt").read_text())
-    in_fixed = kept((run_dir / "captions.fixed.txt").read_text())
+    in_fixed = kept((any_isa_run / "captions.fixed.txt").read_text())
     assert in_captions - in_fixed == set()
 
 
@@ -103,9 +161,12 @@ def test_truth_given_as_captions_stays_identical(run_dir, samples):
     truth = (samples / "reference.txt").read_text()
     track = CaptionTrack([CaptionCue(None, None, truth)])
     transcript = Transcript.read(run_dir / "transcript.json")
-    scorer = align.AcousticScorer(load_model(AsrOptions()), load_audio(samples / "broadcast.wav"), "en")
-    lexicon = align.EntityLexicon.from_texts([truth])
-    result = align.fix_and_score(track, transcript, scorer, lexicon)
+    audio = load_audio(samples / "broadcast.wav")
+    scorer = align.AcousticScorer(load_model(AsrOptions()), audio, "en")
+    judge = align.AcousticScorer(load_model(AsrOptions(model=align.FixOptions().second_judge)), audio, "en")
+    info = json.loads((samples / "info.json").read_text())
+    lexicon = align.EntityLexicon.from_video(info["title"], info["description"], truth)
+    result = align.fix_and_score(track, transcript, scorer, lexicon, judge=judge)
     assert [c for c in result.corrections if c.status is CorrectionStatus.FIXED] == []
     assert " ".join(c.text for c in result.fixed_cues).split() == truth.split()
 
