@@ -116,6 +116,19 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:length]
 
 
+def _written_form(token: str) -> str:
+    """A word as written, without the punctuation around it; a final period stays only on a
+    dotted abbreviation ("U.S." keeps it, "Korea." loses it)."""
+    token = token.strip(",;:!?\"'()[]\u201c\u201d\u2018\u2019")
+    if token.endswith(".") and "." not in token[:-1]:
+        token = token[:-1]
+    return token
+
+
+def _written_forms(texts: Iterable[str]) -> set[str]:
+    return {_written_form(token) for text in texts for token in text.split()} - {""}
+
+
 @dataclass
 class EntityLexicon:
     """Names and rare words the video spells itself: title, description, and the captions'
@@ -125,6 +138,9 @@ class EntityLexicon:
 
     phrases: dict[str, str]  # normalised letters -> display spelling
     trusted: set[str] = field(default_factory=set)
+    # Every word as the title and description write it ("U.S.", "nail-biter"): where two
+    # spellings say the same sounds, the audio cannot choose, the video's own writing can.
+    written: set[str] = field(default_factory=set)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], extra: Iterable[str] = ()) -> EntityLexicon:
@@ -150,13 +166,17 @@ class EntityLexicon:
             ):
                 continue
             cls._add(phrases, phrase)
-        return cls(phrases, set(trusted))
+        return cls(phrases, set(trusted), _written_forms([t for t in (title, description) if t]))
 
     @staticmethod
     def _add(phrases: dict[str, str], phrase: str) -> None:
         key = _key(phrase.split())
         if len(key) >= 3:
             phrases.setdefault(key, phrase)
+
+    def writes(self, words: Sequence[str]) -> bool:
+        """Whether the title or description writes each of these words exactly so."""
+        return bool(words) and all(_written_form(w) in self.written for w in words)
 
     def contains(self, words: Sequence[str]) -> bool:
         key = _key(words)

@@ -373,6 +373,13 @@ class CaptionFixer:
         if asr_is_name:
             reasons.append("the video spells it so elsewhere")
         reasons.append(f"ASR confidence {probability:.2f}")
+        if respelling and self.lexicon.writes(fixed) != self.lexicon.writes(caption):
+            # Same letters, so the same sounds: the video's own writing decides, not the audio
+            # (whose margin between "US" and "U.S." moved across 1 nat with the CPU's instruction set).
+            if not self.lexicon.writes(fixed):
+                return None
+            reason = "same letters, other spelling; the video writes it so"
+            return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, 0.9, CorrectionStatus.FIXED, evidence)
         if margin is None:
             return None
         if caption_is_name and similarity >= options.suspect_similarity and not asr_is_name and not respelling:

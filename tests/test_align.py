@@ -231,3 +231,25 @@ def test_part_of_a_spelled_out_number_is_never_fixed_alone(reference_turns, seed
     transcript = spoken_transcript([{**reference_turns[0], "text": " ".join(first[:6] + ["to", "thousand"] + first[6:])}])
     result = fix_and_score(CaptionTrack([CaptionCue(None, None, captions)]), transcript, seed_scorer, EntityLexicon.from_texts([]), options=FixOptions())
     assert not [c for c in result.corrections if c.status is CorrectionStatus.FIXED and "two" in c.caption_words]
+
+
+@pytest.mark.parametrize("description, expected", [("talks with U.S. officials", "U.S."), ("talks with US officials", "US"), ("", None)])
+def test_a_respelling_follows_how_the_video_writes_it(reference_turns, description, expected):
+    """"US" and "U.S." sound the same: no audio can choose (its margin moved with the CPU's
+    instruction set), the video's own title and description can. With neither, no fix is
+    made without the audio's say."""
+    from align import FixOptions, fix_and_score
+    from retranscribe.results import CorrectionStatus
+
+    truth = " ".join(t["text"] for t in reference_turns)
+    assert " U.S. " in f" {truth} "
+    captions = truth.replace("U.S.", "US")
+    lexicon = EntityLexicon.from_video("Putin to travel to North Korea", description, captions)
+    result = fix_and_score(CaptionTrack([CaptionCue(None, None, captions)]), spoken_transcript(reference_turns), None, lexicon, options=FixOptions())
+    fixed_words = " ".join(c.text for c in result.fixed_cues).split()
+    fixes = [c for c in result.corrections if c.status is CorrectionStatus.FIXED]
+    if expected is None:
+        assert fixes == [] and "US" in fixed_words
+    else:
+        assert expected in fixed_words and ({"US", "U.S."} - {expected}).isdisjoint(fixed_words)
+        assert all(c.caption_words == ["US"] for c in fixes)
