@@ -836,6 +836,11 @@ def _spelling(name: str, meta_people: list[tuple[str, str]], transcript_words: d
             # Captions spell it otherwise: conflicting evidence.
             if any(fuzz.ratio(t, c) >= 75 for t in tokens for c in caption_tokens if c[:1].isupper() and c != t):
                 return None, "captions spell it otherwise"
+            # Captions without the name at all: the spelling is the ASR's alone, a guess (on the
+            # corpus such guesses named people "Rachel Feng Patients", "Reair Devlin", "Heat").
+            lowered = {c.lower() for c in caption_tokens}
+            if not all(t.lower() in lowered for t in tokens if t.lower() not in _PARTICLES):
+                return None, "the ASR's spelling alone: the captions do not have it"
     confidence = min(transcript_words.get(t, 1.0) for t in tokens)
     if confidence < GUESS_PROBABILITY:
         return None, f"ASR alone, low confidence ({confidence:.2f})"

@@ -385,3 +385,13 @@ def test_a_turn_ending_on_listen_hands_over_to_the_person_just_named():
     )
     assert (found["S2"].role, found["S2"].name) == (OFFICIAL, "John Kirby")
     assert found["S1"].name not in {"John Kirby", "Trevor"}
+
+
+def test_captions_without_the_name_leave_the_asr_spelling_unconfirmed():
+    """The captions never write the name (nor anything like it): a confidently heard ASR
+    spelling is still the ASR's alone, and a wrong name is worse than none."""
+    silent = CaptionTrack([CaptionCue(None, None, " ".join(t for _, t in _PORT).replace("Siobhan Kealty-Moran", "our reporter"))])
+    found = labelled(*_PORT, captions=silent)
+    assert found["reporter"].name is None
+    assert any("captions do not have it" in str(e) for e in found["reporter"].evidence)
+    assert labelled(*_PORT)["reporter"].name == "Siobhan Kealty-Moran"  # no captions: as spoken
