@@ -5,7 +5,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 # Instruction-set paths `make test-isa` repeats the model-dependent tests under (issue 15):
 # CTranslate2's int8 matrix products run through Intel MKL, whose kernels differ with the CPU.
 # Each entry is MKL_ENABLE_INSTRUCTIONS:CT2_FORCE_CPU_ISA.
-ISA_PATHS ?= AVX2:AVX2 SSE4_2:GENERIC
+ISA_PATHS ?= AVX512:AVX512 AVX2:AVX2 SSE4_2:GENERIC
 
 .PHONY: setup demo test test-isa bench corpus bench-corpus
 setup:

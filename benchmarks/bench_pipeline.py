@@ -83,6 +83,7 @@ def seed_rows(model: str, work: Path) -> list[tuple[str, str]]:
         result = subprocess.run([sys.executable, "-m", "retranscribe", "run", str(bad), "--out", str(work / "bad")], env=env, capture_output=True)
         refusals.append((bad.name, time.perf_counter() - started, result.returncode))
     plain, plain_peak, plain_stages = cli_run(audio, work / "plain", model, env)
+    (work / "prefect-server-home").mkdir()
     with prefect_server(work / "prefect-server-home") as server_env:
         server_env = {**server_env, "RETRANSCRIBE_PROGRESS": "0", "HF_HUB_OFFLINE": "1"}
         flow, _, flow_stages = cli_run(audio, work / "flow", model, server_env)
