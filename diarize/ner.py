@@ -11,6 +11,8 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+from wordfreq import zipf_frequency
+
 MODEL = "en_core_web_sm"
 # Entity labels that are never a person's name, whatever a rule's slot says.
 NOT_PERSON = frozenset({"GPE", "LOC", "ORG", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"})
@@ -86,15 +88,31 @@ def reads_as_place(name: str) -> bool:
     return False
 
 
+# Zipf frequency (log10 of uses per billion words) from which a single word counts as common
+# English: 4 is 10 per million ("heat" 4.9; names such as "Kirby" 3.7, "Okafor" 2.6). First names
+# are common words too ("John" 5.4, "Hope" 5.4), so a census first name is refused only from 5.5
+# on, where function words are ("may" 6.0, "will" 6.5, "my" 6.6).
+COMMON_WORD_ZIPF = 4.0
+FUNCTION_WORD_ZIPF = 5.5
+
+
 @lru_cache(maxsize=4096)
 def reads_as_person(name: str, known_first_names: frozenset[str] = frozenset()) -> bool:
     """Whether ``name`` is a person: the recogniser takes it for one in sentences where a
     name fits and never for a place or an organisation ("Washington", "CNN"), or it is a
     single first name of the census or of ``known_first_names`` (first names of persons
     this video names in full) that no carrier reads as a place ("Paris", "Georgia")."""
-    if " " not in name and (name.lower() in census_first_names() or name.lower() in known_first_names):
-        if not reads_as_place(name):
+    if " " not in name:
+        frequency = zipf_frequency(name.lower(), "en")
+        if name.lower() in known_first_names and not reads_as_place(name):
             return True
+        if name.lower() in census_first_names() and frequency < FUNCTION_WORD_ZIPF and not reads_as_place(name):
+            return True
+        if frequency >= COMMON_WORD_ZIPF:
+            # A common word on its own ("Heat"), or a census name that is mostly a function word
+            # ("My", "Will", "May"), is no evidence of a person unless the video names someone so
+            # in full: the ASR's capitals on "My" and "Heat" made both names on the corpus.
+            return False
     votes = 0
     for carrier in _CARRIERS:
         text = carrier.format(name)

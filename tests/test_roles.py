@@ -395,3 +395,14 @@ def test_captions_without_the_name_leave_the_asr_spelling_unconfirmed():
     assert found["reporter"].name is None
     assert any("captions do not have it" in str(e) for e in found["reporter"].evidence)
     assert labelled(*_PORT)["reporter"].name == "Siobhan Kealty-Moran"  # no captions: as spoken
+
+
+def test_a_common_word_is_no_name_on_its_own():
+    """A capital the ASR put on a common word ("My", "Heat" both became names on the corpus)
+    is no evidence of a person, unless the video names someone so in full; a first name that is
+    no common word is."""
+    from diarize import ner
+
+    assert not ner.reads_as_person("My") and not ner.reads_as_person("Heat") and not ner.reads_as_person("Will")
+    assert ner.reads_as_person("Will", frozenset({"will"}))
+    assert ner.reads_as_person("Fiona") and ner.reads_as_person("Trevor")
