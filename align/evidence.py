@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import jellyfish
-import numpy as np
 from rapidfuzz.distance import Indel
 
 from align.alignment import normalize_token

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 from rapidfuzz.distance import Indel

@@ -65,6 +65,17 @@ def half_of(item_id: str) -> str:
     return "a" if number % 2 else "b"
 
 
+def fix_comparison(truth: str, caption_text: str, fixed_text: str) -> dict:
+    """Fix edits against the truth, counted as benchmarks/bench_corpus.py counts them."""
+    from dataclasses import asdict
+
+    from bench_corpus import compare_fix
+
+    comparison = asdict(compare_fix(truth, caption_text, fixed_text))
+    comparison.pop("gained")
+    return comparison
+
+
 def _cached_asr(cache_dir: Path | None, item_id: str, model: str, beam: int, key_parts: list[str], compute):
     import hashlib
     import pickle
@@ -100,70 +111,6 @@ def run_align_stage(audio: Path, captions: Path, info: Path, settings: RunSettin
         return media, transcript, aligned
 
 
-def _tokens(text: str) -> list[str]:
-    from retranscribe.wer import normalize
-
-    return normalize(text).split()
-
-
-def _truth_matches(truth: list[str], hyp: list[str]) -> dict[int, int]:
-    import jiwer
-
-    if not truth or not hyp:
-        return {}
-    out = jiwer.process_words(" ".join(truth), " ".join(hyp))
-    pairs = {}
-    for chunk in out.alignments[0]:
-        if chunk.type == "equal":
-            for k in range(chunk.ref_end_idx - chunk.ref_start_idx):
-                pairs[chunk.hyp_start_idx + k] = chunk.ref_start_idx + k
-    return pairs
-
-
-def compare_fix(truth_text: str, caption_text: str, fixed_text: str) -> dict:
-    """Fix edits against the truth (as benchmarks/bench_corpus.py counts them): right edits gain
-    truth words and lose none; wrong edits change a caption word that equalled the truth; lost
-    = truth words the captions had and the fixed captions lack."""
-    import difflib
-
-    truth, caption, fixed = _tokens(truth_text), _tokens(caption_text), _tokens(fixed_text)
-    cap_truth, fix_truth = _truth_matches(truth, caption), _truth_matches(truth, fixed)
-    result = {"right": 0, "wrong": 0, "neutral": 0, "lost": len(set(cap_truth.values()) - set(fix_truth.values())), "wrong_examples": []}
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=caption, b=fixed, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
-        edit = f"{' '.join(caption[i1:i2]) or '∅'} → {' '.join(fixed[j1:j2]) or '∅'}"
-        if any(i in cap_truth for i in range(i1, i2)):
-            result["wrong"] += 1
-            result["wrong_examples"].append(edit)
-        elif any(j in fix_truth for j in range(j1, j2)):
-            result["right"] += 1
-        else:
-            result["neutral"] += 1
-    return result
-
-
-def truth_vtt(reference: dict, path: Path) -> None:
-    """The truth as captions, timed like the corpus captions (cues of up to 8 words)."""
-    lines = ["WEBVTT", ""]
-
-    def ts(t: float) -> str:
-        h, rem = divmod(t, 3600)
-        m, s = divmod(rem, 60)
-        return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
-
-    for turn in reference["turns"]:
-        words = turn["text"].split()
-        total = sum(len(w) + 1 for w in words)
-        acc, span = turn["start"], turn["end"] - turn["start"]
-        for i in range(0, len(words), 8):
-            chunk = words[i : i + 8]
-            d = span * sum(len(w) + 1 for w in chunk) / total
-            lines += [f"{ts(acc)} --> {ts(acc + d)}", " ".join(chunk), ""]
-            acc += d
-    path.write_text("\n".join(lines))
-
-
 def evaluate_item(root: Path, item_id: str, settings: RunSettings, cache_dir: Path | None, with_truth: bool = True) -> dict:
     from retranscribe.wer import normalize, word_errors
     from source import read_captions
@@ -191,10 +138,12 @@ def evaluate_item(root: Path, item_id: str, settings: RunSettings, cache_dir: Pa
         "known_fixed": outcomes.count("fixed"),
         "known_suspected": outcomes.count("suspected"),
         "missed": [e["caption"] for e, o in zip(errors, outcomes) if o == "missed"],
-        **{k: v for k, v in compare_fix(truth, caption_text, fixed_text).items()},
+        **fix_comparison(truth, caption_text, fixed_text),
         "decisions": [(c.caption, c.fixed, c.status.value, c.evidence) for c in aligned.corrections],
     }
     if with_truth:
+        from bench_corpus import truth_vtt
+
         with tempfile.TemporaryDirectory() as tmp:
             tvtt = Path(tmp) / "truth.en.vtt"
             truth_vtt(reference, tvtt)
