@@ -76,37 +76,23 @@ def fix_comparison(truth: str, caption_text: str, fixed_text: str) -> dict:
     return comparison
 
 
-def _cached_asr(cache_dir: Path | None, item_id: str, model: str, beam: int, key_parts: list[str], compute):
-    import hashlib
-    import pickle
-
-    if cache_dir is None:
-        return compute()
-    digest = hashlib.sha256("\n".join(key_parts).encode()).hexdigest()[:16]
-    path = cache_dir / f"{item_id}.asr.{model}.b{beam}.{digest}.pkl"
-    if path.exists():
-        return pickle.loads(path.read_bytes())
-    value = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(value))
-    return value
-
-
-def run_align_stage(audio: Path, captions: Path, info: Path, settings: RunSettings, cache_dir: Path | None = None, item_id: str = "item"):
+def run_align_stage(audio: Path, captions: Path, info: Path, settings: RunSettings, cache_dir: Path | None = None):
     """The align stage as the flow runs it (fetch of local files, ASR with the video's hints,
-    gap repair, fixing), without diarization. Returns (media, transcript, aligned)."""
-    import hashlib
+    gap repair, fixing), without diarization. The transcript is kept in the pipeline's own
+    stage cache under ``cache_dir`` (same key: audio, ASR options, ASR code). Returns (media,
+    transcript, aligned)."""
+    from flows.sequence import Diarization, StageCache, audio_identity, stage_key
 
-    from flows.sequence import Diarization
-
+    cache = StageCache(cache_dir, enabled=cache_dir is not None)
     with tempfile.TemporaryDirectory() as work:
         media = fetch_media(VideoJob(str(audio), work, str(captions), str(info)), settings)
         audio_path = str(media.audio_path)
         asr_options = asr_options_for(settings, media)
-        hints = list(asr_options.hotwords) if settings.asr.beam_size > 1 else [asr_options.initial_prompt or ""]
-        audio_hash = hashlib.sha256(Path(audio).read_bytes()).hexdigest()
-        transcript = _cached_asr(cache_dir, item_id, settings.asr.model, settings.asr.beam_size, [audio_hash, *hints],
-                                 lambda: transcribe_audio(audio_path, asr_options))
+        key = stage_key("transcribe", audio_identity(audio_path), repr(asr_options))
+        hit, transcript = cache.get("transcribe", key)
+        if not hit:
+            transcript = transcribe_audio(audio_path, asr_options)
+            cache.put("transcribe", key, transcript)
         aligned = align_captions(audio_path, media, transcript, Diarization(), settings, asr_options)
         return media, transcript, aligned
 
@@ -122,7 +108,7 @@ def evaluate_item(root: Path, item_id: str, settings: RunSettings, cache_dir: Pa
     if not audio.is_absolute():
         audio = root.parent.parent / audio
     truth = " ".join(t["text"] for t in reference["turns"])
-    _, transcript, aligned = run_align_stage(audio, folder / "captions.en.vtt", folder / "info.json", settings, cache_dir, item_id)
+    _, transcript, aligned = run_align_stage(audio, folder / "captions.en.vtt", folder / "info.json", settings, cache_dir)
     caption_text = read_captions(folder / "captions.en.vtt").text
     fixed_text = " ".join(c.text for c in aligned.fixed_cues) if aligned.fixed_cues else caption_text
     errors = [e for e in item.get("known_errors", []) if normalize(e["caption"]) != normalize(e["truth"])]
@@ -147,7 +133,7 @@ def evaluate_item(root: Path, item_id: str, settings: RunSettings, cache_dir: Pa
         with tempfile.TemporaryDirectory() as tmp:
             tvtt = Path(tmp) / "truth.en.vtt"
             truth_vtt(reference, tvtt)
-            _, _, truth_run = run_align_stage(audio, tvtt, folder / "info.json", settings, cache_dir, item_id)
+            _, _, truth_run = run_align_stage(audio, tvtt, folder / "info.json", settings, cache_dir)
         truth_fixed = " ".join(c.text for c in truth_run.fixed_cues)
         changed = word_errors(truth, truth_fixed)
         result["truth_changed"] = changed.substitutions + changed.deletions + changed.insertions
