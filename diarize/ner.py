@@ -38,6 +38,14 @@ def _nlp():
     return spacy.load(resolve_embedded(MODEL), exclude=["parser", "lemmatizer"])
 
 
+def load_recogniser() -> None:
+    """Load the recogniser and the census names now rather than at their first use (the
+    pipeline does it in a background thread while transcription runs)."""
+    with _lock:
+        _nlp()
+    census_first_names()
+
+
 def entities(text: str) -> list[Entity]:
     """Every entity spaCy finds in ``text``, in order."""
     return list(_entities(text))

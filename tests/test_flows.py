@@ -112,3 +112,46 @@ def test_batch_finishes_the_good_videos_and_reports_the_bad_one(cli, samples, tm
     for name in finished:
         fixed = (out / name / "captions.fixed.txt").read_text()
         assert "North Korea" in fixed and "North career" not in fixed
+
+
+PREFECT_ANSWER = (
+    "from prefect.settings import get_current_settings\n"
+    "print(bool(get_current_settings().api.url))\n"
+)
+
+
+@pytest.mark.parametrize(
+    "profiles, here, env",
+    [
+        (None, {}, {}),
+        ('active = "local"\n[profiles.local]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\n', {}, {}),
+        ('active = "local"\n[profiles.local]\nPREFECT_LOGGING_LEVEL = "INFO"\n', {}, {}),
+        (None, {"prefect.toml": '[api]\nurl = "http://127.0.0.1:4200/api"\n'}, {}),
+        (None, {".env": "PREFECT_API_URL=http://127.0.0.1:4200/api\n"}, {}),
+        (None, {"pyproject.toml": '[tool.prefect.api]\nurl = "http://127.0.0.1:4200/api"\n'}, {}),
+        (None, {}, {"PREFECT_API_URL": "http://127.0.0.1:4200/api"}),
+    ],
+    ids=["nothing", "profile-with-api", "profile-without-api", "prefect-toml", "dotenv", "pyproject", "environment"],
+)
+def test_the_cli_asks_prefect_about_an_api_only_where_one_may_be_configured(tmp_path, profiles, here, env):
+    """The CLI answers "no Prefect API" without importing Prefect where no settings source
+    could name one; wherever one could, its answer must be Prefect's own."""
+    home, cwd = tmp_path / "prefect-home", tmp_path / "cwd"
+    home.mkdir(), cwd.mkdir()
+    if profiles is not None:
+        (home / "profiles.toml").write_text(profiles)
+    for name, text in here.items():
+        (cwd / name).write_text(text)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    environment.update(PREFECT_HOME=str(home), PYTHONPATH=str(ROOT), **env)
+
+    def answer(code: str) -> str:
+        result = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=environment, capture_output=True, text=True, check=True)
+        return result.stdout.strip().splitlines()[-1]
+
+    ours = answer("import sys\nfrom flows.cli import prefect_api_configured\n"
+                  "print(prefect_api_configured(), 'prefect' in sys.modules)\n")
+    configured, imported = ours.split()
+    assert configured == answer(PREFECT_ANSWER)
+    if configured == "False" and profiles is None and not here:
+        assert imported == "False"  # nothing could name an API: Prefect was not asked
