@@ -148,10 +148,44 @@ def _decode(model, samples: np.ndarray, options: AsrOptions, **extra):
     return model.transcribe(samples, **kwargs)
 
 
+def _segment(segment, offset: float) -> Segment:
+    return Segment(segment.start + offset, segment.end + offset, segment.text.strip(), _words(segment, offset))
+
+
 def _words(segment, offset: float = 0.0) -> list[Word]:
     # Word text keeps Whisper's leading space: a word without one continues the previous
     # ("Jong" "-un"), which the align stage uses to rejoin them.
     return [Word(w.start + offset, w.end + offset, w.word, w.probability) for w in segment.words or []]
+
+
+# What openai-whisper leaves out of the anomaly test: punctuation standing as a word.
+_PUNCTUATION = set("\"'“¿([{-\"'.。,，!！?？:：”)]}、")
+
+
+def _word_anomaly(word) -> float:
+    """openai-whisper's score of how little a word looks like speech (``word_anomaly_score``,
+    which faster-whisper applies for ``hallucination_silence_threshold``): improbable, or
+    shorter than a spoken word can be, or longer than one."""
+    duration = word.end - word.start
+    score = 1.0 if word.probability < 0.15 else 0.0
+    if duration < 0.133:
+        score += (0.133 - duration) * 15
+    if duration > 2.0:
+        score += duration - 2.0
+    return score
+
+
+def hallucinated_ending(segment) -> bool:
+    """Whether the last segment of a decoded stretch is what Whisper makes up where its input
+    ends ("I don't know." in 0.2 s, "Yeah." at probability 0.00 after hotwords on pyannote's
+    telephone sample): openai-whisper's anomaly test (``is_segment_anomaly``: the first 8
+    words score at least 3, or about one each). faster-whisper only drops such a segment
+    between silences; at the end of the input nothing follows to vouch for it."""
+    words = [w for w in segment.words or [] if w.word.strip() not in _PUNCTUATION][:8]
+    if not words:
+        return False
+    score = sum(_word_anomaly(w) for w in words)
+    return score >= 3 or score + 0.01 >= len(words)
 
 
 def transcribe(
@@ -174,11 +208,15 @@ def transcribe(
         window_options = options if language is None else replace(options, language=language)
         generator, info = _decode(model, read_span(audio, start, end), window_options)
         language = language or info.language
+        last = None
         for segment in generator:
-            words = _words(segment, offset=start)
-            segments.append(Segment(segment.start + start, segment.end + start, segment.text.strip(), words))
+            if last is not None:
+                segments.append(_segment(last, start))
+            last = segment
             if progress is not None:
                 progress(min(segment.end + start, total), total)
+        if last is not None and not hallucinated_ending(last):
+            segments.append(_segment(last, start))
     if progress is not None:
         progress(total, total)
     return Transcript(segments=segments, speakers=[], language=language, duration=total)
