@@ -30,12 +30,15 @@ the captions, spell it the same. Each speaker's ``evidence`` records the rule an
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from contextvars import ContextVar
 
+import jellyfish
 from rapidfuzz import fuzz
+from wordfreq import zipf_frequency
 
 from diarize import ner
 from retranscribe.transcript import (
@@ -51,6 +54,9 @@ from retranscribe.transcript import (
 # First names of the persons the video names in full (title, description, speech): a vocative
 # "Callum?" reads as a person when the description names "meteorologist Callum Reyes-Whitaker".
 _KNOWN_FIRST_NAMES: ContextVar[frozenset[str]] = ContextVar("known_first_names", default=frozenset())
+# Full names as the video's title and description spell them: a name heard in the speech that
+# sounds like one of them takes its spelling ("Marcus Delacroix Burn" -> "Marcus Delacroix-Byrne").
+_VIDEO_NAMES: ContextVar[tuple[str, ...]] = ContextVar("video_names", default=())
 
 # Speakers with less speech than this share (and under MIN_SECONDS) are diarization debris.
 MIN_SHARE = 0.03
@@ -84,6 +90,11 @@ _NOT_NAMES = {
     "yeah", "yesterday", "you", "i", "we", "they", "he", "she", "it", "everyone", "everybody", "folks",
     "guys", "all", "both", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "god", "listen", "welcome", "i'm", "im", "i've", "i'll", "it's", "that's", "here's", "there's", "cheers", "absolutely", "certainly", "course", "sir", "madam", "ma'am",
+    # Function words: never part of a name, though a recogniser that writes Title Case (base did
+    # on three corpus items) capitalises them ("An Emergency Nurse", "Tom Dev Malhotra In").
+    "a", "an", "of", "in", "at", "on", "for", "to", "from", "with", "by", "as", "or", "if", "is", "are", "was",
+    "were", "be", "been", "his", "her", "their", "our", "my", "your", "its", "not", "after", "before", "into",
+    "over", "under", "about", "than", "just", "more", "most", "some", "every", "these", "those", "here",
 }
 
 # What describes a person, by the role it implies. Checked on the words around a name.
@@ -218,7 +229,7 @@ class _Turn:
 
     @property
     def text(self) -> str:
-        return " ".join(w.word.strip() for w in self.words).strip()
+        return " ".join(_joined(self.words))
 
     # Words that diarization put on the wrong side of a speaker change: the end of a cue that
     # spilled into the next turn ("... Take" | "a listen. Yeah, look ...").
@@ -231,7 +242,7 @@ class _Turn:
 
     def sentences(self) -> list[str]:
         out: list[list[str]] = [[]]
-        for token in [w.word.strip() for w in self.own_words] + self.spill_in:
+        for token in _joined(self.own_words) + self.spill_in:
             out[-1].append(token)
             if ends_sentence(token):
                 out.append([])
@@ -259,6 +270,33 @@ class _Clue:
         return out
 
 
+# Whisper splits a hyphenated name, a number or a percentage after the character that joins it
+# (" Raman" "-Holt", " 11" ",000", " 4" "%"), the second part without a leading space: read
+# apart, the name is cut in two ("Priya Raman" then "-Holt"). A word that is punctuation alone
+# (a dash between clauses) stays apart.
+_CONTINUES_WORD = re.compile(r"^(?:[-,.]\w|%)")
+
+
+def _written_words(words: list[Word]) -> list[list[Word]]:
+    """The words as written, each a group of the recogniser's words: a word split off without
+    a space rejoins the one before it ("Raman" + "-Holt")."""
+    groups: list[list[Word]] = []
+    for word in words:
+        text = word.word.strip()
+        if not text:
+            continue
+        if groups and not word.word[:1].isspace() and _CONTINUES_WORD.match(text):
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    return groups
+
+
+def _joined(words: list[Word]) -> list[str]:
+    """The words as written ("Raman" + "-Holt" -> "Raman-Holt")."""
+    return ["".join(w.word.strip() for w in group) for group in _written_words(words)]
+
+
 def _turns(transcript: Transcript) -> list[_Turn]:
     turns: list[_Turn] = []
     for word in transcript.words():
@@ -268,18 +306,85 @@ def _turns(transcript: Transcript) -> list[_Turn]:
             turns.append(_Turn(len(turns), word.speaker))
         turns[-1].words.append(word)
     turns = _without_interjections(turns)
+    turns = _fragments_rejoined(_tails_handed_on(turns))
     # A turn that stops mid-sentence while the next one opens with a short fragment ending a
     # sentence: the fragment is the end of this turn (diarization boundaries are ~0.5 s off).
     for turn, following in zip(turns, turns[1:]):
         if ends_sentence(turn.words[-1].word) or turn.words[-1].word.rstrip().endswith((":", ",")):
             continue
+        if _names_someone(_joined(turn.words)[-1:]):
+            continue  # a name closes a turn without a full stop: "Back to you, Harriet" | "Thanks."
         for count, word in enumerate(following.words[:3], start=1):
             if ends_sentence(word.word):
                 if count < len(following.words):
-                    turn.spill_in = [w.word.strip() for w in following.words[:count]]
+                    turn.spill_in = _joined(following.words[:count])
                     following.skip_head = count
                 break
     return turns
+
+
+# A turn this short that ends no sentence, between two other voices, whose next voice goes on
+# with the same sentence, is the start of that voice's turn: diarization boundaries are ~0.5 s
+# off, and the first words of a soundbite or an answer fall on the wrong side ("Not" |
+# "everyone in the gallery agreed.", "The Transport Department has not changed" | "its line ...").
+MAX_FRAGMENT_WORDS = 8
+# Words after a turn's last sentence that end no sentence, up to this many, open the next turn
+# when it goes on with their sentence ("... not good enough. 4" | "% when prices ...").
+MAX_TAIL_WORDS = 3
+
+
+def _opens_mid_sentence(turn: _Turn) -> bool:
+    """Whether a turn starts inside a sentence: a lower-case word, or a "%" or "," cut off."""
+    first = _joined(turn.words)[0]
+    return first[:1] in ("%", ",", ".") or first[:1].isalpha() and first[:1].islower()
+
+
+def _names_someone(tokens: list[str]) -> bool:
+    return any(t[:1].isupper() and ner.reads_as_person(_clean(t), _KNOWN_FIRST_NAMES.get()) for t in map(_clean, tokens) if t)
+
+
+def _tails_handed_on(turns: list[_Turn]) -> list[_Turn]:
+    """The words after a turn's last full sentence go to the next voice when that voice goes on
+    with their sentence, or they end on a comma, and they name no one (a vocative stays)."""
+    for turn, following in zip(turns, turns[1:]):
+        groups = _written_words(turn.words)
+        tokens = ["".join(w.word.strip() for w in g) for g in groups]
+        ends = [k for k, token in enumerate(tokens) if ends_sentence(token)]
+        if not ends:
+            continue
+        tail = len(tokens) - 1 - ends[-1]
+        if not 0 < tail <= MAX_TAIL_WORDS or _names_someone(tokens[-tail:]):
+            continue
+        if _opens_mid_sentence(following) or tokens[-1].endswith(","):
+            moved = [w for g in groups[-tail:] for w in g]
+            del turn.words[-len(moved):]
+            following.words[:0] = moved
+    return turns
+
+
+def _fragments_rejoined(turns: list[_Turn]) -> list[_Turn]:
+    """Short fragments between two other voices joined to the voice whose sentence they are
+    part of: the next one when it goes on with the sentence, else the previous one when it
+    broke off mid-sentence (a hand-back "..., Count Centre," | "Léo" | "Graham, it has ...")."""
+    kept: list[_Turn] = []
+    for index, turn in enumerate(turns):
+        following = turns[index + 1] if index + 1 < len(turns) else None
+        tokens = _joined(turn.words)
+        between = kept and following is not None and kept[-1].speaker != turn.speaker != following.speaker
+        if between:
+            if not ends_sentence(tokens[-1]) and len(tokens) <= MAX_FRAGMENT_WORDS and _opens_mid_sentence(following):
+                following.words[:0] = turn.words
+                continue
+            if len(tokens) <= MAX_INTERJECTION_WORDS and not ends_sentence(_joined(kept[-1].words)[-1]):
+                kept[-1].words.extend(turn.words)
+                continue
+        if kept and kept[-1].speaker == turn.speaker:
+            kept[-1].words.extend(turn.words)
+            continue
+        kept.append(turn)
+    for position, turn in enumerate(kept):
+        turn.index = position
+    return kept
 
 
 # Words another voice drops into a speaker's turn ("Right.", a misheard "Trevor,"): no
@@ -390,6 +495,12 @@ def _person_name(
     slot ("I'm ...", "... is in London with more") a full name the recogniser does not know
     is enough, as long as nothing takes it for a place or an organisation."""
     name = _strip_title(candidate)
+    if persons is not None and name:
+        # A name the title or description spells (heard otherwise) is a person's, however
+        # many words the recogniser heard it in.
+        heard = _video_name_at(persons.text, start + max(candidate.find(name.split()[0]), 0))
+        if heard:
+            return heard
     if not name or not _looks_like_name(name):
         return None
     if name in context_places:
@@ -465,6 +576,35 @@ def _description_around(sentence: str, start: int, end: int) -> str:
     return before + " " + (apposition.group(1) if apposition else "")
 
 
+def _without_function_words(run: re.Match) -> tuple[int, int] | None:
+    """The span of a capitalised run less the words at either end that are no part of a name
+    ("After Aurelio de la Fuente" -> "Aurelio de la Fuente") and less a title; None when under
+    two words remain."""
+    words = [(run.start() + m.start(), run.start() + m.end()) for m in re.finditer(r"\S+", run.group(0))]
+    while words and _clean(run.string[slice(*words[0])]).lower() in _NOT_NAMES:
+        words.pop(0)
+    while words and _clean(run.string[slice(*words[-1])]).lower() in _NOT_NAMES:
+        words.pop()
+    # A title of any length ends before the name ("Transit Chief Executive Yolanda Pérez-Whitcombe").
+    titles = [k for k, span in enumerate(words) if _clean(run.string[slice(*span)]).lower().rstrip(".") in _TITLE_WORDS]
+    if titles and len(words) - titles[-1] - 1 >= 2:
+        words = words[titles[-1] + 1:]
+    if not 2 <= len(words) <= 4:
+        return None
+    return words[0][0], words[-1][1]
+
+
+# A possessive ends a run: "Sky's Tunde Fashola-Obi" holds one name, not "Sky's Tunde".
+_RUN_TOKEN = r"[A-Z][\w-]*(?:['\u2019](?!s\b)[\w-]+)*(?!['\u2019]s\b)"
+_CAPITALISED_RUN = re.compile(rf"{_RUN_TOKEN}(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*{_RUN_TOKEN}){{1,4}}")
+
+
+def _capitalised_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of two to four capitalised words (particles between them allowed), less the words
+    no name holds (``_without_function_words``)."""
+    return [span for run in _CAPITALISED_RUN.finditer(text) if (span := _without_function_words(run))]
+
+
 def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool]]:
     """Person entities, and capitalised runs of two or more words that the recogniser left
     unlabelled (usable in strong slots only): (entity, recognised)."""
@@ -472,19 +612,22 @@ def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool
     for e in persons.entities:
         if e.label in ("ORG", "FAC") and re.fullmatch(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}", e.text):
             found.append((ner.Entity(e.text, "CANDIDATE", e.start, e.end), False))  # unfamiliar names come out as ORG
-    # A possessive ends a run: "Sky's Tunde Fashola-Obi" holds one name, not "Sky's Tunde".
-    token = r"[A-Z][\w-]*(?:['\u2019](?!s\b)[\w-]+)*(?!['\u2019]s\b)"
-    for match in re.finditer(rf"{token}(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*{token}){{1,3}}", sentence):
-        if _clean(match.group(0).split()[0]).lower() in _NOT_NAMES:
+    for start, end in _capitalised_runs(sentence):
+        text = sentence[start:end]
+        if _video_name_at(sentence, start):
+            # A name the video spells is a candidate whatever the recogniser makes of it (this
+            # model reads "Tomasz Wierzbicki" as a place).
+            if not any(c.start == start and c.end == end for c, _ in found):
+                found.append((ner.Entity(text, "CANDIDATE", start, end), False))
             continue
-        overlapping = [e for e in persons.entities if e.start < match.end() and match.start() < e.end]
+        overlapping = [e for e in persons.entities if e.start < end and start < e.end]
         # Unfamiliar names come out whole or in part as organisations ("Tomasz [Schafernaker-Reid]").
         partial = all(
-            e.label in ("ORG", "FAC", "NORP") and match.start() <= e.start and e.end <= match.end() and e.text != match.group(0)
+            e.label in ("ORG", "FAC", "NORP") and start <= e.start and e.end <= end and e.text != text
             for e in overlapping
         )
-        if not overlapping or partial and not any(c.start == match.start() and c.end == match.end() for c, _ in found):
-            found.append((ner.Entity(match.group(0), "CANDIDATE", match.start(), match.end()), False))
+        if not overlapping or partial and not any(c.start == start and c.end == end for c, _ in found):
+            found.append((ner.Entity(text, "CANDIDATE", start, end), False))
     return sorted(found, key=lambda pair: pair[0].start)
 
 
@@ -779,6 +922,16 @@ _DESCRIPTION_CUE_AFTER = re.compile(
 )
 
 
+_PERSON_CUE_BEFORE = re.compile(
+    r"(?i)\b(?:host|hosts|co-hosts|presenter|presented\s+by|produced\s+by|anchor|anchors|correspondent|reporter|guest|"
+    r"guests|reporting\s+by|reporting|interview\s+with|speaks\s+to|spoke\s+to)\s*:?\s+(?:(?:dr|prof|professor|mr|mrs|ms)\.?\s+)?$"
+)
+_PERSON_CUE_AFTER = re.compile(
+    r"(?i)^,?\s+(?:reports|reporting|says|said|speaks|spoke|told|explains|joins|responded|urged|defended|ordered|"
+    r"announced|warned|visited)\b"
+)
+
+
 def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
     """Persons in the title and description, with the words around them: person entities, and
     full names the recogniser does not know in the layouts descriptions use ("Reporter: NAME",
@@ -799,7 +952,34 @@ def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
                 if ner.reads_as_place(name):
                     continue
             people.append((name, text[max(0, entity.start - 60): entity.end + 80]))
+        # Next to a cue only a person fits ("NAME reports from ...", "Reporter: NAME"), a run
+        # is a person's name even where the recogniser reads it as a place ("Tomasz Wierzbicki").
+        for start, end in _capitalised_runs(text):
+            name = _strip_title(text[start:end])
+            if len(name.split()) < 2 or not _looks_like_name(name) or any(name == p for p, _ in people):
+                continue
+            if _PERSON_CUE_BEFORE.search(text[:start]) or _PERSON_CUE_AFTER.search(text[end:]):
+                people.append((name, text[max(0, start - 60): end + 80]))
     return people
+
+
+def _video_names(metadata: VideoMetadata | None, meta_people: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Full names the title and description spell, to spell a name heard in the speech by:
+    the persons of ``_metadata_people`` and any other run of two to four capitalised words that
+    the recogniser takes for a person, or that opens with a first name, and never for a place
+    ("Reports from Ines Katsaros-Webb in Vancouver"). Only a name heard as a person's in the
+    speech, and sounding like one of these, takes its spelling."""
+    names = [p for p, _ in meta_people]
+    for text in (metadata.title or "", metadata.description or "") if metadata else ():
+        persons = _Persons(text)
+        for entity, recognised in _candidates(text, persons):
+            name = _strip_title(entity.text)
+            first = name.split()[0] if name else ""
+            if len(name.split()) < 2 or not _looks_like_name(name) or name in names or ner.reads_as_place(name):
+                continue
+            if entity.label == "PERSON" or first.lower() in ner.census_first_names() or ner.reads_as_person(first):
+                names.append(name)
+    return tuple(names)
 
 
 def _metadata_places(metadata: VideoMetadata | None) -> set[str]:
@@ -807,11 +987,93 @@ def _metadata_places(metadata: VideoMetadata | None) -> set[str]:
     ("... from Kyiv."): only those the recogniser never reads as a person."""
     places: set[str] = set()
     texts = [metadata.title or "", metadata.description or ""] if metadata else []
+    names = {part for name in _VIDEO_NAMES.get() for part in [name, *name.split()]}
     for text in texts:
         for entity in ner.entities(text):
-            if entity.label in ("GPE", "LOC", "FAC") and not ner.reads_as_person(entity.text):
+            if entity.label in ("GPE", "LOC", "FAC") and not ner.reads_as_person(entity.text) and entity.text not in names:
                 places.add(entity.text)
     return places
+
+
+def _letters(text: str) -> str:
+    """A name's letters alone, accents and case off: "Lafrenière-Pike" -> "lafrenierepike"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text).casefold() if ch.isalpha())
+
+
+# Two spellings of a name part are one name from this Indel similarity of their letters on
+# ("delacroixburn"/"delacroixbyrne" 0.89, "ramenholt"/"ramanholt" 0.89, "lafrenierpike"/
+# "lafrenierepike" 0.96), or when they sound the same to Metaphone ("Rajeev"/"Rajiv",
+# "Coffee"/"Kofi", "Reair"/"Ruairí"): how a recogniser or a captioner mishears a name.
+NAME_SPELLING_SIMILARITY = 80
+
+
+def _sounds_alike(spoken: str, written: str) -> bool:
+    a, b = _letters(spoken), _letters(written)
+    if not a or not b:
+        return False
+    if a == b or fuzz.ratio(a, b) >= NAME_SPELLING_SIMILARITY:
+        return True
+    return min(len(a), len(b)) >= 3 and jellyfish.metaphone(a) == jellyfish.metaphone(b)
+
+
+def _video_spelling(name: str) -> str | None:
+    """The title's or description's spelling of a full name heard in the speech: the one video
+    name whose first name and surname each sound like the heard ones (a surname heard in
+    several words, "La Frenier Pike", is compared whole). A heard name that runs on past a
+    video name into common words ("Rachel Feng Patients": no full stop in the ASR or the
+    captions) is that name. None when no video name, or more than one, fits."""
+    tokens = name.split()
+    if len(tokens) < 2:
+        return None
+    fits = set()
+    for person in _VIDEO_NAMES.get():
+        parts = person.split()
+        if len(parts) < 2 or not _sounds_alike(tokens[0], parts[0]):
+            continue
+        if _sounds_alike(" ".join(tokens[1:]), " ".join(parts[1:])):
+            fits.add(person)
+        elif (
+            len(tokens) > len(parts)
+            and _letters(" ".join(tokens[: len(parts)])) == _letters(person)
+            and all(zipf_frequency(_clean(t).lower(), "en") >= ner.COMMON_WORD_ZIPF for t in tokens[len(parts):])
+        ):
+            fits.add(person)
+    return fits.pop() if len(fits) == 1 else None
+
+
+_NAME_TOKEN = re.compile(r"(?:[A-Z\u00c0-\u00de][\w'\u2019-]*|van|von|der|den|de|del|della|da|di|du|la|le)(?=[\s,.;:?!]|$)")
+
+
+def _video_name_at(text: str, offset: int) -> str | None:
+    """The capitalised words from ``offset`` that sound like a video name, as many of them as
+    fit (the recogniser's person may stop short: "Josée La" of "Josée La Frenier Pike")."""
+    tokens: list[str] = []
+    position = offset
+    while len(tokens) < 5:
+        match = _NAME_TOKEN.match(text, position)
+        if not match:
+            break
+        tokens.append(match.group(0))
+        position = match.end()
+        gap = re.match(r"[ ]+", text[position:])
+        if not gap:
+            break
+        position += gap.end()
+    for count in range(len(tokens), 1, -1):
+        heard = " ".join(tokens[:count])
+        if _video_spelling(heard):
+            return _clean(heard)
+    return None
+
+
+def _part_of(part: str, name: str) -> bool:
+    """Whether ``part`` is the first name or the surname of the fuller ``name``, as heard."""
+    tokens = name.split()
+    if len(tokens) < 2 or len(_letters(part)) >= len(_letters(name)):
+        return False
+    if len(part.split()) == 1 and (_sounds_alike(part, tokens[0]) or _sounds_alike(part, tokens[-1])):
+        return True
+    return _sounds_alike(part, " ".join(tokens[1:]))
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -822,11 +1084,15 @@ def _same_person(a: str, b: str) -> bool:
     return fuzz.ratio(ta[0], tb[0]) >= 80 and fuzz.ratio(" ".join(ta[1:]), " ".join(tb[1:])) >= 75
 
 
-def _spelling(name: str, meta_people: list[tuple[str, str]], transcript_words: dict[str, float], caption_text: str | None) -> tuple[str | None, str]:
+def _spelling(
+    name: str, meta_people: list[tuple[str, str]], transcript_words: dict[str, float], caption_text: str | None, video_text: str = ""
+) -> tuple[str | None, str]:
     """The spelling to give ``name``, and why; None where the evidence does not hold it up."""
     for person, _ in meta_people:
         if person == name or _same_person(name, person):
             return person, "spelling from the title or description"
+    if name in _VIDEO_NAMES.get() or video_text and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", video_text):
+        return name, "spelling from the title or description"
     tokens = name.split()
     if caption_text is not None:
         if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", caption_text):
@@ -855,6 +1121,19 @@ def label_speakers(
     """Role (and name, where revealed) of every speaker in a transcript whose words carry
     speaker ids (``assign_speakers``). Speakers come back in order of first speech, each with
     the evidence for its role and name. ``captions``, where given, check a name's spelling."""
+    meta_people = _metadata_people(metadata)
+    video_names = _VIDEO_NAMES.set(_video_names(metadata, meta_people))
+    first_names = _KNOWN_FIRST_NAMES.set(frozenset(p.split()[0].lower() for p, _ in meta_people))
+    try:
+        return _labelled(transcript, metadata, captions, meta_people)
+    finally:
+        _KNOWN_FIRST_NAMES.reset(first_names)
+        _VIDEO_NAMES.reset(video_names)
+
+
+def _labelled(
+    transcript: Transcript, metadata: VideoMetadata | None, captions: CaptionTrack | None, meta_people: list[tuple[str, str]]
+) -> list[Speaker]:
     turns = _turns(transcript)
     order: list[str] = []
     for turn in turns:
@@ -875,7 +1154,6 @@ def label_speakers(
     for turn in turns:
         ctx.first_turn.setdefault(turn.speaker, turn.index)
 
-    meta_people = _metadata_people(metadata)
     spoken_people = [
         _strip_title(e.text) for turn in turns for e in _Persons(turn.text).persons if len(_strip_title(e.text).split()) >= 2
     ]
@@ -888,12 +1166,13 @@ def label_speakers(
     clues = [c for c in clues if not c.name or c.name not in ctx.places]
 
     confidence: dict[str, float] = {}
-    for word in transcript.words():
-        token = _clean(word.word)
+    for group in _written_words(list(transcript.words())):
+        token = _clean("".join(w.word.strip() for w in group))
         if token:
-            confidence[token] = min(confidence.get(token, 1.0), word.probability)
+            confidence[token] = min(confidence.get(token, 1.0), *(w.probability for w in group))
     caption_text = captions.text if captions is not None else None
-    names, name_evidence = _names(clues, real, meta_people, confidence, caption_text)
+    video_text = f"{metadata.title or ''}\n{metadata.description or ''}" if metadata else ""
+    names, name_evidence = _names(clues, real, meta_people, confidence, caption_text, video_text)
     clues += _description_roles(names, meta_people, turns)
     roles, role_evidence = _roles(turns, real, clues)
 
@@ -1001,6 +1280,7 @@ def _names(
     meta_people: list[tuple[str, str]],
     confidence: dict[str, float],
     caption_text: str | None,
+    video_text: str = "",
 ) -> tuple[dict[str, str], dict[str, list]]:
     evidence: dict[str, list] = defaultdict(list)
     chosen: dict[str, tuple[str, float]] = {}
@@ -1010,16 +1290,18 @@ def _names(
             continue
         votes: Counter = Counter()
         for clue in mine:
-            votes[clue.name] += clue.weight
             if not clue.role:
                 evidence[speaker].append(clue.record())
+            spelled = _video_spelling(clue.name)
+            if spelled and spelled != clue.name:
+                evidence[speaker].append({"rule": "heard name sounds like the title's or description's", "heard": clue.name, "name": spelled})
+            votes[spelled or clue.name] += clue.weight
         # A first name (or surname) joins the full name that this speaker's own evidence gives
-        # ("Anna Cunningham is in London ... Anna?"), never one merely spoken elsewhere.
-        for name in list(votes):
-            if len(name.split()) != 1:
-                continue
-            fuller = [n for n in votes if n != name and len(n.split()) > 1 and (n.split()[0] == name or n.split()[-1] == name)]
-            if len(fuller) == 1:
+        # ("Anna Cunningham is in London ... Anna?"), never one merely spoken elsewhere; heard
+        # differently, it still sounds the same ("Ruair?" after "Ruairí Devlin").
+        for name in sorted(votes, key=lambda n: len(n.split())):
+            fuller = [n for n in votes if n != name and _part_of(name, n)]
+            if len({*fuller}) == 1:
                 votes[fuller[0]] += votes.pop(name)
         # One person under two spellings (ASR and description) is one vote.
         for name in list(votes):
@@ -1039,7 +1321,7 @@ def _names(
             if len({*linked}) == 1:
                 evidence[speaker].append({"rule": "surname or first name linked by the description", "name": linked[0]})
                 name = linked[0]
-        spelled, why = _spelling(name, meta_people, confidence, caption_text)
+        spelled, why = _spelling(name, meta_people, confidence, caption_text, video_text)
         evidence[speaker].append({"rule": "spelling", "name": name, "why": why})
         if spelled is None:
             continue

@@ -406,3 +406,86 @@ def test_a_common_word_is_no_name_on_its_own():
     assert not ner.reads_as_person("My") and not ner.reads_as_person("Heat") and not ner.reads_as_person("Will")
     assert ner.reads_as_person("Will", frozenset({"will"}))
     assert ner.reads_as_person("Fiona") and ner.reads_as_person("Trevor")
+
+
+def whisper(*turns: tuple[str, str]) -> Transcript:
+    """Turns as faster-whisper writes its words: each with a leading space, except where it
+    splits a word after the character that joins it (marked "|" here: " Haddad" "-Mercer")."""
+    words, clock = [], 0.0
+    for speaker, text in turns:
+        for chunk in text.split():
+            for position, part in enumerate(chunk.split("|")):
+                words.append(Word(clock, clock + 0.3, (" " if position == 0 else "") + part, 0.9, speaker))
+                clock += 0.35
+        clock += 0.8
+    return Transcript(segments=segments_from_words(words))
+
+
+def test_a_name_whisper_splits_at_its_hyphen_is_one_name():
+    found = {s.id: s for s in label_speakers(whisper(
+        ("anchor", "Wildfires are burning near the coast tonight. Our correspondent Zainab Haddad|-Mercer is in Faro. Zainab?"),
+        ("reporter", "The fire has reached the edge of the town, and the roads south are closed. Firefighters say it "
+                     "could take days to bring it under control."),
+    ))}
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Zainab Haddad-Mercer")
+
+
+@pytest.mark.parametrize("hand_back", ["Harriet", "Harriet."])
+def test_a_fragment_cut_off_by_diarization_joins_the_voice_whose_sentence_it_is(hand_back):
+    """Diarization put the first word of the reporter's cue on the next voice ("Not" |
+    "everyone in the queue agreed."), and the reporter's hand-back name on a third voice."""
+    turns = (
+        ("anchor", "Bin collections stop next week while the council replaces its lorries. Our reporter is at the depot."),
+        ("reporter", "Half the lorries failed their last inspection. Council leader Imran Siddiqui-Boyle said the "
+                     "council had to act."),
+        ("official", "We had no choice, the lorries were not safe to drive and the repairs cost more than new ones."),
+        ("public", "Not"),
+        ("reporter", "everyone in the queue at the tip agreed."),
+        ("public", "Two weeks without a collection is too long. The bins will be overflowing by Friday, and then what?"),
+        ("reporter", "Collections restart on the twelfth. Back to the studio,"),
+        ("official", hand_back),
+        ("anchor", "Thanks. Now the weather."),
+    )
+    found = labelled(*turns)
+    assert found["public"].role is PUBLIC and found["public"].name is None
+    assert (found["official"].role, found["official"].name) == (OFFICIAL, "Imran Siddiqui-Boyle")
+    assert found["anchor"].name == "Harriet"
+
+
+_HARBOUR = VideoMetadata(
+    id="x", title="Harbour fire", description="Fire crews fought a blaze at the harbour overnight. Reports from Mairead Okonkwo-Lyle in Portsmouth."
+)
+
+
+@pytest.mark.parametrize(
+    "heard, expected",
+    [
+        ("Mared Okonkwo Lyle", "Mairead Okonkwo-Lyle"),  # first name and surname sound the same
+        ("Mairead Okon Kwo Lyle", "Mairead Okonkwo-Lyle"),  # a surname heard in several words
+        # The same first name is not the same person: the heard name stands (the captions agree).
+        ("Mairead Collins", "Mairead Collins"),
+    ],
+)
+def test_a_heard_name_takes_the_descriptions_spelling_only_when_it_sounds_the_same(heard, expected):
+    turns = (
+        ("anchor", f"A fire at Portsmouth harbour burned through the night. {heard} is there for us."),
+        ("reporter", "The flames are out, but the warehouses along the quay are still smoking this morning."),
+    )
+    captions = CaptionTrack([CaptionCue(None, None, " ".join(t for _, t in turns))])
+    found = labelled(*turns, metadata=_HARBOUR, captions=captions, t={"probabilities": {heard.split()[-1]: 0.3}})
+    assert found["reporter"].name == expected
+    respelled = [e for e in found["reporter"].evidence if e.get("heard") == heard]
+    assert bool(respelled) == (expected != heard)
+
+
+def test_a_name_that_runs_on_into_the_next_sentence_is_cut_where_the_description_ends_it():
+    """No full stop after the name, in the ASR or the captions: "I'm Oona Farrell Listeners in ..."."""
+    meta = VideoMetadata(id="x", title="Power cuts", description="Host Oona Farrell talks to engineers about the outage.")
+    found = labelled(
+        ("host", "This is Midday, I'm Oona Farrell Listeners in the north have been without power for two days. "
+                 "Joining me now is engineer Tamsin Achebe-Rowe. Tamsin, what went wrong?"),
+        ("guest", "A substation flooded, and the backup lines were already down for maintenance, so there was no way "
+                  "to reroute the power."),
+        metadata=meta,
+    )
+    assert found["host"].name == "Oona Farrell"
