@@ -112,7 +112,8 @@ _GUEST = re.compile(
     r"(?i)\b(?:professor|prof|dr|doctor|analyst|expert|economist|researcher|scientist|historian|author|"
     r"lecturer|fellow|think\s+tank|university|institute|consultant|strategist|adviser|advisor|campaigner|"
     r"activist|lawyer|founder|head\s+of\s+research|epidemiologist|"
-    r"virologist|physician|surgeon|meteorologist|forecaster|climatologist|journalist\s+and\s+author)\b"
+    r"virologist|physician|surgeon|meteorologist|forecaster|climatologist|journalist\s+and\s+author|"
+    r"curator|archaeologist|architect|psychologist|sociologist|geologist|biologist|ecologist)\b"
 )
 _PUBLIC = re.compile(
     r"(?i)\b(?:residents?|locals?|shoppers?|voters?|commuters?|parents?|neighbou?rs?|customers?|passengers?|"
@@ -138,9 +139,17 @@ _FORWARD_CUE = re.compile(
     r"here'?s\s+(?:what|how|more|part\s+of)|here\s+is\s+(?:what|how|more|part\s+of)|this\s+is\s+(?:what|how)|"
     r"in\s+(?:his|her|their)\s+(?:own\s+)?words|had\s+this\s+to\s+say|put\s+it\s+(?:this\s+way|like\s+this)|"
     r"how\s+(?:she|he|they)\s+(?:put|described|explained)\s+it|:\s*$|"
+    # "As she put it this morning:" with the colon lost: only where it ends the turn.
+    r"\bas\s+(?:she|he|they)\s+(?:put\s+it|said|says)\b[^.?!,;]{0,30}[.:]?\s*$|"
     # A turn that ends on "listen" hands over to a voice, however the ASR heard the words
     # before it ("Take a listen." came out as "Hey, listen." on the seed).
     r"\blisten\s*[.!]?\s*$)"
+)
+# A cue whose pronoun stands for the person named just before: "Here's what she said.", "As he
+# put it:", "In her own words."
+_PRONOUN_CUE = re.compile(
+    r"(?i)\b(?:(?:here'?s|here\s+is|this\s+is)\s+(?:what|how)\s+(?:she|he)\b|(?:as|how)\s+(?:she|he)\s+put\s+it\b|"
+    r"in\s+(?:her|his)\s+(?:own\s+)?words\b|(?:she|he)\s+had\s+this\s+to\s+say\b)"
 )
 # A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
 _QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+(?:who\s+)?(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
@@ -637,7 +646,7 @@ _REPORTER_RULES = {"is-in", "went-to", "has-more", "reports", "outlet-s", "our"}
 # a reporter (a reporter's title, "with more", a vocative with the same first name).
 _WEAK_RULES = {"is-in", "went-to"}
 # A phone-in: the next voice is a caller, a member of the public, however introduced.
-_CALLER = re.compile(r"(?i)\b(?:on\s+the\s+line|go\s+ahead|you'?re\s+on\s+(?:the\s+)?air|caller|calls?\s+(?:from|in)|lines\s+are)\b")
+_CALLER = re.compile(r"(?i)\b(?:on\s+the\s+line|go\s+ahead(?=[\s,.!?]*$)|you'?re\s+on\s+(?:the\s+)?air|caller|calls?\s+(?:from|in)|lines\s+are)\b")
 
 
 def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | None, ctx: _Context) -> list[_Clue]:
@@ -661,7 +670,11 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
     )
 
     # A question that opens with a name: "Tomasz, how are passengers taking this?"
-    addressed = re.match(r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?),\s+[^?]*\?$", last)
+    # Without full stops the question still follows a comma: "... in Birmingham, Tomasz, how are
+    # passengers taking this?"
+    addressed = re.match(r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?),\s+[^?]*\?$", last) or re.search(
+        r",\s+(?P<name>[A-Z][\w'\u2019-]+),\s+[^,?]*\?$", last
+    )
     if addressed:
         name = _person_name(addressed.group("name"))
         if name:
@@ -692,6 +705,24 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
             role = _describe_role(raw)  # "Professor?" names no one but is a role
             if role:
                 clues.append(_Clue(target, "title that ends the turn", last[-60:], turn.index, role=role, weight=0.5))
+
+    # "With me is the gallery's curator, Aurelio de la Fuente. Aurelio, what ...?": a first name
+    # addressed right after a full name with that first name is that person.
+    for clue in [c for c in clues if c.name and len(c.name.split()) == 1]:
+        text = " ".join(sentences[-2:])
+        address = _last_match(re.compile(rf"(?<![\w-]){re.escape(clue.name)}(?![\w-])"), text)
+        before = text[: address.start()].rstrip(" ,.") if address else ""
+        persons = _Persons(before)
+        fuller = {
+            full
+            for entity, _ in _candidates(before, persons)
+            if entity.end == len(before)
+            and (full := _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=True))
+            and len(full.split()) > 1
+            and _sounds_alike(clue.name, full.split()[0])
+        }
+        if len(fuller) == 1:
+            clues.append(_Clue(target, "full name just before the address", text[-100:], turn.index, name=fuller.pop()))
 
     named = False
     quoted_people: list[_Clue] = []
@@ -757,7 +788,9 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
             if not name:
                 continue
             later = [e for e, ok in candidates[index + 1:] if ok]
-            quoted = _QUOTE_AFTER.search(post) or _QUOTE_BEFORE.search(pre)
+            # "..., NAME, asked people to look in on ... As she put it this morning:": the
+            # pronoun of a cue that ends the turn points back to the person named last.
+            quoted = _QUOTE_AFTER.search(post) or _QUOTE_BEFORE.search(pre) or _PRONOUN_CUE.search(last) and not later
             explicit = bool(_FORWARD_CUE.search(last))
             forward = in_last or explicit or soundbite
             if described is None and not quoted:
@@ -788,7 +821,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
         clues.append(_Clue(target, "introduction: our reporter", reporter.group(0), turn.index, role=SpeakerRole.CORRESPONDENT))
     if first_time and not named:
         # The nearest description wins: "... the hospital said ... A hospital spokesman added this."
-        voice = next((v for v in (_DESCRIBED_VOICE.search(last), _DESCRIBED_VOICE.search(" ".join(sentences[-2:])), _PUBLIC_VOICES.search(last)) if v), None)
+        voice = next((v for v in (_last_match(_DESCRIBED_VOICE, last), _last_match(_DESCRIBED_VOICE, " ".join(sentences[-2:])), _PUBLIC_VOICES.search(last)) if v), None)
         described = _describe_role(voice.group(0)) if voice else None
         if described is SpeakerRole.CORRESPONDENT:
             described = None
@@ -800,6 +833,15 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
             # An unnamed voice heard once inside a report is a vox pop.
             clues.append(_Clue(target, "unnamed voice inside a report", last[-80:], turn.index, role=SpeakerRole.MEMBER_OF_THE_PUBLIC, weight=0.5))
     return clues
+
+
+def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
+    """The last match: the description nearest the voice that follows (without full stops, "...
+    a lot of vegetables, the school says ..., a spokesperson for the ministry said ...")."""
+    found = None
+    for found in pattern.finditer(text):
+        pass
+    return found
 
 
 def _thanks_follows(head: str) -> bool:

@@ -489,3 +489,34 @@ def test_a_name_that_runs_on_into_the_next_sentence_is_cut_where_the_description
         metadata=meta,
     )
     assert found["host"].name == "Oona Farrell"
+
+
+def test_go_ahead_is_a_phone_in_cue_only_where_it_ends_the_turn():
+    found = labelled(
+        ("anchor", "The bus strike is on. Let's go to Petra Lindahl-Ross in Leeds, where the strike will go ahead "
+                   "on Monday. Petra, what are people saying?"),
+        ("reporter", "Most people here have made other plans, but the queues at the taxi rank are already long."),
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Petra Lindahl-Ross")
+
+
+def test_a_question_addressed_after_a_comma_names_the_one_who_answers():
+    meta = VideoMetadata(id="x", title="Storm warning", description="Gales expected on the west coast. Forecast with Megan Ellery-Shaw.")
+    found = labelled(
+        ("anchor", "Storm Dara reaches the west coast tonight, and ferries are cancelled, Megan, how strong will the winds get?"),
+        ("weather", "Gusts of up to ninety miles an hour on exposed coasts, easing by Sunday morning, so stay away "
+                    "from the sea front."),
+        metadata=meta,
+    )
+    assert (found["weather"].role, found["weather"].name) == (ANCHOR, "Megan")
+
+
+def test_a_cue_with_a_pronoun_quotes_the_person_named_last():
+    found = labelled(
+        ("anchor", "Smoke from the moorland fire has reached the city. Our reporter is there."),
+        ("reporter", "Schools are closed and buses are running on a reduced timetable, and the city's fire chief, "
+                     "Halvard Brekke-Onu, wants people to keep their windows shut, as he put it this afternoon."),
+        ("official", "Close your windows, stay inside, and check on anyone who lives alone."),
+        ("reporter", "The fire is expected to burn until the weekend."),
+    )
+    assert (found["official"].role, found["official"].name) == (OFFICIAL, "Halvard Brekke-Onu")
