@@ -57,6 +57,10 @@ _KNOWN_FIRST_NAMES: ContextVar[frozenset[str]] = ContextVar("known_first_names",
 # Full names as the video's title and description spell them: a name heard in the speech that
 # sounds like one of them takes its spelling ("Marcus Delacroix Burn" -> "Marcus Delacroix-Byrne").
 _VIDEO_NAMES: ContextVar[tuple[str, ...]] = ContextVar("video_names", default=())
+# Those of them that the title or description show to be persons (the recogniser's PERSON, or a
+# cue only a person fits): a name heard like one of them is a person's whatever the recogniser
+# makes of it in the speech. The others ("Medicine Hat" next to a comma) only lend a spelling.
+_VIDEO_PERSONS: ContextVar[tuple[str, ...]] = ContextVar("video_persons", default=())
 
 # Speakers with less speech than this share (and under MIN_SECONDS) are diarization debris.
 MIN_SHARE = 0.03
@@ -94,7 +98,7 @@ _NOT_NAMES = {
     # on three corpus items) capitalises them ("An Emergency Nurse", "Tom Dev Malhotra In").
     "a", "an", "of", "in", "at", "on", "for", "to", "from", "with", "by", "as", "or", "if", "is", "are", "was",
     "were", "be", "been", "his", "her", "their", "our", "my", "your", "its", "not", "after", "before", "into",
-    "over", "under", "about", "than", "just", "more", "most", "some", "every", "these", "those", "here",
+    "over", "under", "about", "than", "just", "some", "every", "these", "those", "here",
 }
 
 # What describes a person, by the role it implies. Checked on the words around a name.
@@ -502,14 +506,49 @@ def _person_name(
     name, and the recogniser must take it for a person (in its own text where given, else in
     sentences where only a name fits) and never for a place or an organisation. In a strong
     slot ("I'm ...", "... is in London with more") a full name the recogniser does not know
-    is enough, as long as nothing takes it for a place or an organisation."""
+    is enough, as long as nothing takes it for a place or an organisation.
+
+    In its text, the name is the words around it that sound like a full name of the video's
+    title or description, as many as fit (the recogniser's span may hold part of a name heard
+    in several words: "Josée La" of "Josée La Frenier Pike", "Okon Kwo Lyle" of "Mairead Okon Kwo
+    Lyle"); one that sounds like a person the description names is a person's even where the
+    recogniser doubts it in the speech."""
     name = _strip_title(candidate)
-    if persons is not None and name:
-        # A name the title or description spells (heard otherwise) is a person's, however
-        # many words the recogniser heard it in.
-        heard = _video_name_at(persons.text, start + max(candidate.find(name.split()[0]), 0))
-        if heard:
+    if persons is None or not name:
+        return _checked_person_name(candidate, persons, start, context_places, strong_slot)
+    offset = start + max(candidate.find(name.split()[0]), 0)
+    heard = _video_name_around(persons.text, offset, _VIDEO_PERSONS.get())
+    if heard:
+        return heard
+    checked = _checked_person_name(candidate, persons, start, context_places, strong_slot)
+    return checked and (_video_name_around(persons.text, offset, _VIDEO_NAMES.get()) or checked)
+
+
+def _video_name_around(text: str, offset: int, among: tuple[str, ...]) -> str | None:
+    """The video name that the capitalised words at ``offset``, with up to two just before it,
+    sound like (the earliest start that fits)."""
+    starts, position = [offset], offset
+    for _ in range(2):
+        before = re.search(r"([A-Z\u00c0-\u00de][\w'\u2019-]*) +$", text[:position])
+        if not before:
+            break
+        position = before.start(1)
+        starts.insert(0, position)
+    for begin in starts:
+        heard = _video_name_at(text, begin, among)
+        if heard and begin + len(heard) > offset:
             return heard
+    return None
+
+
+def _checked_person_name(
+    candidate: str,
+    persons: _Persons | None,
+    start: int,
+    context_places: set[str],
+    strong_slot: bool,
+) -> str | None:
+    name = _strip_title(candidate)
     if not name or not _looks_like_name(name):
         return None
     if name in context_places:
@@ -623,7 +662,7 @@ def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool
             found.append((ner.Entity(e.text, "CANDIDATE", e.start, e.end), False))  # unfamiliar names come out as ORG
     for start, end in _capitalised_runs(sentence):
         text = sentence[start:end]
-        if _video_name_at(sentence, start):
+        if _video_name_at(sentence, start, _VIDEO_PERSONS.get()):
             # A name the video spells is a candidate whatever the recogniser makes of it (this
             # model reads "Tomasz Wierzbicki" as a place).
             if not any(c.start == start and c.end == end for c, _ in found):
@@ -646,7 +685,7 @@ _REPORTER_RULES = {"is-in", "went-to", "has-more", "reports", "outlet-s", "our"}
 # a reporter (a reporter's title, "with more", a vocative with the same first name).
 _WEAK_RULES = {"is-in", "went-to"}
 # A phone-in: the next voice is a caller, a member of the public, however introduced.
-_CALLER = re.compile(r"(?i)\b(?:on\s+the\s+line|go\s+ahead(?=[\s,.!?]*$)|you'?re\s+on\s+(?:the\s+)?air|caller|calls?\s+(?:from|in)|lines\s+are)\b")
+_CALLER = re.compile(r"(?i)\b(?:on\s+the\s+line|go\s+ahead(?=(?:,\s*[A-Z][\w'\u2019-]*)?[\s,.!?]*$)|you'?re\s+on\s+(?:the\s+)?air|caller|calls?\s+(?:from|in)|lines\s+are)\b")
 
 
 def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | None, ctx: _Context) -> list[_Clue]:
@@ -790,7 +829,11 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
             later = [e for e, ok in candidates[index + 1:] if ok]
             # "..., NAME, asked people to look in on ... As she put it this morning:": the
             # pronoun of a cue that ends the turn points back to the person named last.
-            quoted = _QUOTE_AFTER.search(post) or _QUOTE_BEFORE.search(pre) or _PRONOUN_CUE.search(last) and not later
+            quoted = (
+                _QUOTE_AFTER.search(post)
+                or _QUOTE_BEFORE.search(pre)
+                or _PRONOUN_CUE.search(last) and not later and position >= len(sentences) - 2
+            )
             explicit = bool(_FORWARD_CUE.search(last))
             forward = in_last or explicit or soundbite
             if described is None and not quoted:
@@ -964,16 +1007,6 @@ _DESCRIPTION_CUE_AFTER = re.compile(
 )
 
 
-_PERSON_CUE_BEFORE = re.compile(
-    r"(?i)\b(?:host|hosts|co-hosts|presenter|presented\s+by|produced\s+by|anchor|anchors|correspondent|reporter|guest|"
-    r"guests|reporting\s+by|reporting|interview\s+with|speaks\s+to|spoke\s+to)\s*:?\s+(?:(?:dr|prof|professor|mr|mrs|ms)\.?\s+)?$"
-)
-_PERSON_CUE_AFTER = re.compile(
-    r"(?i)^,?\s+(?:reports|reporting|says|said|speaks|spoke|told|explains|joins|responded|urged|defended|ordered|"
-    r"announced|warned|visited)\b"
-)
-
-
 def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
     """Persons in the title and description, with the words around them: person entities, and
     full names the recogniser does not know in the layouts descriptions use ("Reporter: NAME",
@@ -994,34 +1027,32 @@ def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
                 if ner.reads_as_place(name):
                     continue
             people.append((name, text[max(0, entity.start - 60): entity.end + 80]))
-        # Next to a cue only a person fits ("NAME reports from ...", "Reporter: NAME"), a run
-        # is a person's name even where the recogniser reads it as a place ("Tomasz Wierzbicki").
-        for start, end in _capitalised_runs(text):
-            name = _strip_title(text[start:end])
-            if len(name.split()) < 2 or not _looks_like_name(name) or any(name == p for p, _ in people):
-                continue
-            if _PERSON_CUE_BEFORE.search(text[:start]) or _PERSON_CUE_AFTER.search(text[end:]):
-                people.append((name, text[max(0, start - 60): end + 80]))
     return people
 
 
-def _video_names(metadata: VideoMetadata | None, meta_people: list[tuple[str, str]]) -> tuple[str, ...]:
-    """Full names the title and description spell, to spell a name heard in the speech by:
-    the persons of ``_metadata_people`` and any other run of two to four capitalised words that
-    the recogniser takes for a person, or that opens with a first name, and never for a place
-    ("Reports from Ines Katsaros-Webb in Vancouver"). Only a name heard as a person's in the
-    speech, and sounding like one of these, takes its spelling."""
+def _video_names(metadata: VideoMetadata | None, meta_people: list[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Full names the title and description spell, as (persons, names). Persons: those the
+    recogniser labels PERSON there, in the description's own sentences (it reads "Tomasz
+    Wierzbicki reports from ..." as a person, the same name in speech as a place). Names: those,
+    the persons of ``_metadata_people``, and any other run of two to four capitalised words that
+    opens with a first name, never a place ("Reports from Ines Katsaros-Webb in Vancouver").
+    A name heard as a person's in the speech and sounding like one of the names takes its
+    spelling; one sounding like a person is a person's even where the recogniser doubts it."""
+    persons: list[str] = []
     names = [p for p, _ in meta_people]
     for text in (metadata.title or "", metadata.description or "") if metadata else ():
-        persons = _Persons(text)
-        for entity, recognised in _candidates(text, persons):
+        entities = _Persons(text)
+        for entity, _ in _candidates(text, entities):
             name = _strip_title(entity.text)
             first = name.split()[0] if name else ""
-            if len(name.split()) < 2 or not _looks_like_name(name) or name in names or ner.reads_as_place(name):
+            if len(name.split()) < 2 or not _looks_like_name(name) or ner.reads_as_place(name):
                 continue
+            if entity.label == "PERSON":
+                persons.append(name)
             if entity.label == "PERSON" or first.lower() in ner.census_first_names() or ner.reads_as_person(first):
                 names.append(name)
-    return tuple(names)
+    names += persons
+    return tuple(dict.fromkeys(persons)), tuple(dict.fromkeys(names))
 
 
 def _metadata_places(metadata: VideoMetadata | None) -> set[str]:
@@ -1029,7 +1060,7 @@ def _metadata_places(metadata: VideoMetadata | None) -> set[str]:
     ("... from Kyiv."): only those the recogniser never reads as a person."""
     places: set[str] = set()
     texts = [metadata.title or "", metadata.description or ""] if metadata else []
-    names = {part for name in _VIDEO_NAMES.get() for part in [name, *name.split()]}
+    names = {part for name in _VIDEO_PERSONS.get() for part in [name, *name.split()]}
     for text in texts:
         for entity in ner.entities(text):
             if entity.label in ("GPE", "LOC", "FAC") and not ner.reads_as_person(entity.text) and entity.text not in names:
@@ -1058,7 +1089,7 @@ def _sounds_alike(spoken: str, written: str) -> bool:
     return min(len(a), len(b)) >= 3 and jellyfish.metaphone(a) == jellyfish.metaphone(b)
 
 
-def _video_spelling(name: str) -> str | None:
+def _video_spelling(name: str, among: tuple[str, ...] | None = None) -> str | None:
     """The title's or description's spelling of a full name heard in the speech: the one video
     name whose first name and surname each sound like the heard ones (a surname heard in
     several words, "La Frenier Pike", is compared whole). A heard name that runs on past a
@@ -1068,7 +1099,7 @@ def _video_spelling(name: str) -> str | None:
     if len(tokens) < 2:
         return None
     fits = set()
-    for person in _VIDEO_NAMES.get():
+    for person in _VIDEO_NAMES.get() if among is None else among:
         parts = person.split()
         if len(parts) < 2 or not _sounds_alike(tokens[0], parts[0]):
             continue
@@ -1086,7 +1117,7 @@ def _video_spelling(name: str) -> str | None:
 _NAME_TOKEN = re.compile(r"(?:[A-Z\u00c0-\u00de][\w'\u2019-]*|van|von|der|den|de|del|della|da|di|du|la|le)(?=[\s,.;:?!]|$)")
 
 
-def _video_name_at(text: str, offset: int) -> str | None:
+def _video_name_at(text: str, offset: int, among: tuple[str, ...] | None = None) -> str | None:
     """The capitalised words from ``offset`` that sound like a video name, as many of them as
     fit (the recogniser's person may stop short: "Josée La" of "Josée La Frenier Pike")."""
     tokens: list[str] = []
@@ -1103,7 +1134,7 @@ def _video_name_at(text: str, offset: int) -> str | None:
         position += gap.end()
     for count in range(len(tokens), 1, -1):
         heard = " ".join(tokens[:count])
-        if _video_spelling(heard):
+        if _video_spelling(heard, among):
             return _clean(heard)
     return None
 
@@ -1164,13 +1195,15 @@ def label_speakers(
     speaker ids (``assign_speakers``). Speakers come back in order of first speech, each with
     the evidence for its role and name. ``captions``, where given, check a name's spelling."""
     meta_people = _metadata_people(metadata)
-    video_names = _VIDEO_NAMES.set(_video_names(metadata, meta_people))
+    persons, names = _video_names(metadata, meta_people)
+    video_names, video_persons = _VIDEO_NAMES.set(names), _VIDEO_PERSONS.set(persons)
     first_names = _KNOWN_FIRST_NAMES.set(frozenset(p.split()[0].lower() for p, _ in meta_people))
     try:
         return _labelled(transcript, metadata, captions, meta_people)
     finally:
         _KNOWN_FIRST_NAMES.reset(first_names)
         _VIDEO_NAMES.reset(video_names)
+        _VIDEO_PERSONS.reset(video_persons)
 
 
 def _labelled(
