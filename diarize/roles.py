@@ -325,8 +325,6 @@ def _turns(transcript: Transcript) -> list[_Turn]:
     for turn, following in zip(turns, turns[1:]):
         if ends_sentence(turn.words[-1].word) or turn.words[-1].word.rstrip().endswith((":", ",")):
             continue
-        if _names_someone(_joined(turn.words)[-1:]):
-            continue  # a name closes a turn without a full stop: "Back to you, Harriet" | "Thanks."
         for count, word in enumerate(following.words[:3], start=1):
             if ends_sentence(word.word):
                 if count < len(following.words):
@@ -517,26 +515,27 @@ def _person_name(
     if persons is None or not name:
         return _checked_person_name(candidate, persons, start, context_places, strong_slot)
     offset = start + max(candidate.find(name.split()[0]), 0)
-    heard = _video_name_around(persons.text, offset, _VIDEO_PERSONS.get())
+    heard = _video_name_around(persons.text, offset, offset + len(name), _VIDEO_PERSONS.get())
     if heard:
         return heard
     checked = _checked_person_name(candidate, persons, start, context_places, strong_slot)
-    return checked and (_video_name_around(persons.text, offset, _VIDEO_NAMES.get()) or checked)
+    return checked and (_video_name_around(persons.text, offset, offset + len(name), _VIDEO_NAMES.get()) or checked)
 
 
-def _video_name_around(text: str, offset: int, among: tuple[str, ...]) -> str | None:
-    """The video name that the capitalised words at ``offset``, with up to two just before it,
-    sound like (the earliest start that fits)."""
-    starts, position = [offset], offset
+def _video_name_around(text: str, begin: int, end: int, among: tuple[str, ...]) -> str | None:
+    """The video name that capitalised words overlapping ``text[begin:end]`` sound like: from up
+    to two words before it ("Mairead" + "Okon Kwo Lyle") to a word inside it ("Vancouver Ines
+    Katsaros-Webb" without its comma), the earliest start that fits."""
+    starts, position = [m.start() + begin for m in re.finditer(r"(?<!\S)\S", text[begin:end])], begin
     for _ in range(2):
         before = re.search(r"([A-Z\u00c0-\u00de][\w'\u2019-]*) +$", text[:position])
         if not before:
             break
         position = before.start(1)
         starts.insert(0, position)
-    for begin in starts:
-        heard = _video_name_at(text, begin, among)
-        if heard and begin + len(heard) > offset:
+    for start in starts:
+        heard = _video_name_at(text, start, among)
+        if heard and start + len(heard) > begin:
             return heard
     return None
 
@@ -557,6 +556,10 @@ def _checked_person_name(
         # In running text this small model labels unfamiliar first names at random ("Morning,
         # Priya, investors ..." gives ORG); a single word is judged out of its context alone.
         return name if ner.reads_as_person(name, _KNOWN_FIRST_NAMES.get()) else None
+    if not any(_uncommon_or_first_name(t) for t in name.split()):
+        # Common words, none a first name: a place or a thing the recogniser may still label
+        # PERSON ("Broken Arrow", "Medicine Hat", "Storm Ingrid" is only half a name).
+        return None
     offset = start + max(candidate.find(name.split()[0]), 0)
     if persons is not None:
         entity = persons.person_in(offset, offset + len(name))
@@ -1047,12 +1050,24 @@ def _video_names(metadata: VideoMetadata | None, meta_people: list[tuple[str, st
             first = name.split()[0] if name else ""
             if len(name.split()) < 2 or not _looks_like_name(name) or ner.reads_as_place(name):
                 continue
-            if entity.label == "PERSON":
+            if entity.label == "PERSON" and all(_uncommon_or_first_name(t) for t in name.split()) and not any(
+                e.label in ner.NOT_PERSON and e.text.strip() in (name, f"the {name}", f"The {name}") for e in entities.entities
+            ):
                 persons.append(name)
             if entity.label == "PERSON" or first.lower() in ner.census_first_names() or ner.reads_as_person(first):
                 names.append(name)
     names += persons
     return tuple(dict.fromkeys(persons)), tuple(dict.fromkeys(names))
+
+
+def _uncommon_or_first_name(token: str) -> bool:
+    """A word a person's name is made of: a first name, or no common English word, or a
+    hyphenated one with an uncommon part ("McAllister-Grant"); the recogniser also labels
+    "Medicine Hat", "Broken Arrow", "Storm Ingrid" PERSON."""
+    word = _clean(token).lower()
+    return word in ner.census_first_names() or word in _PARTICLES or any(
+        zipf_frequency(part, "en") < ner.COMMON_WORD_ZIPF for part in word.split("-") if part
+    )
 
 
 def _metadata_places(metadata: VideoMetadata | None) -> set[str]:
@@ -1144,9 +1159,11 @@ def _part_of(part: str, name: str) -> bool:
     tokens = name.split()
     if len(tokens) < 2 or len(_letters(part)) >= len(_letters(name)):
         return False
-    if len(part.split()) == 1 and (_sounds_alike(part, tokens[0]) or _sounds_alike(part, tokens[-1])):
-        return True
-    return _sounds_alike(part, " ".join(tokens[1:]))
+    if len(part.split()) == 1:
+        return _sounds_alike(part, tokens[0]) or _sounds_alike(part, tokens[-1])
+    # A surname in several words joins only a full name the video spells ("Delacroix Burn" and
+    # "Marcus Delacroix-Byrne"), never a run that merely holds it ("Sunita Léo Baptiste-Marchand").
+    return name in _VIDEO_NAMES.get() and _sounds_alike(part, " ".join(tokens[1:]))
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -1412,4 +1429,12 @@ def _names(
                 evidence[s].append({"rule": "name claimed by two speakers", "name": name})
             continue
         names[speakers[0]] = name
+    # A first name or surname alone that is part of another speaker's full name is that
+    # speaker's, misplaced by a turn boundary ("Back to you, Darnell" heard as the anchor's), or
+    # someone else of the same name: either way not surely this speaker's.
+    for speaker, name in list(names.items()):
+        fuller = [other for other, full in names.items() if other != speaker and len(name.split()) == 1 and _part_of(name, full)]
+        if fuller:
+            evidence[speaker].append({"rule": "part of another speaker's name", "name": name, "other": names[fuller[0]]})
+            del names[speaker]
     return names, evidence

@@ -430,8 +430,7 @@ def test_a_name_whisper_splits_at_its_hyphen_is_one_name():
     assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Zainab Haddad-Mercer")
 
 
-@pytest.mark.parametrize("hand_back", ["Harriet", "Harriet."])
-def test_a_fragment_cut_off_by_diarization_joins_the_voice_whose_sentence_it_is(hand_back):
+def test_a_fragment_cut_off_by_diarization_joins_the_voice_whose_sentence_it_is():
     """Diarization put the first word of the reporter's cue on the next voice ("Not" |
     "everyone in the queue agreed."), and the reporter's hand-back name on a third voice."""
     turns = (
@@ -443,7 +442,7 @@ def test_a_fragment_cut_off_by_diarization_joins_the_voice_whose_sentence_it_is(
         ("reporter", "everyone in the queue at the tip agreed."),
         ("public", "Two weeks without a collection is too long. The bins will be overflowing by Friday, and then what?"),
         ("reporter", "Collections restart on the twelfth. Back to the studio,"),
-        ("official", hand_back),
+        ("official", "Harriet."),
         ("anchor", "Thanks. Now the weather."),
     )
     found = labelled(*turns)
@@ -520,3 +519,30 @@ def test_a_cue_with_a_pronoun_quotes_the_person_named_last():
         ("reporter", "The fire is expected to burn until the weekend."),
     )
     assert (found["official"].role, found["official"].name) == (OFFICIAL, "Halvard Brekke-Onu")
+
+
+def test_a_first_name_that_is_part_of_another_speakers_name_is_not_this_speakers():
+    """The anchor's thanks diarized onto the reporter's turn end reads as a hand-back naming the
+    anchor with the reporter's first name."""
+    found = labelled(
+        ("anchor", "Storms battered the coast overnight. Daniel Vasquez-Lind is at the harbour for us."),
+        ("reporter", "Boats were torn from their moorings, and the sea wall has a gap you could drive a car through. "
+                     "Back to you. Thank you, Daniel."),
+        ("anchor", "The clean-up starts tomorrow. Now the sport."),
+    )
+    assert found["reporter"].name == "Daniel Vasquez-Lind"
+    assert found["anchor"].name is None
+    assert any(e["rule"] == "part of another speaker's name" for e in found["anchor"].evidence)
+
+
+def test_a_place_the_description_names_never_becomes_a_name():
+    """The small recogniser labels "Broken Arrow" a person in the description; a run of common
+    words only lends a spelling, it never makes a heard name a person's."""
+    meta = VideoMetadata(id="x", title="Floods in Broken Arrow",
+                         description="Roads around Broken Arrow are closed after overnight flooding.")
+    found = labelled(
+        ("anchor", "Rivers burst their banks overnight. We go live now to Broken Arrow."),
+        ("reporter", "The water is still rising here, and the fire service has been taking people out of their homes by boat."),
+        metadata=meta,
+    )
+    assert found["reporter"].name is None
