@@ -16,6 +16,13 @@ organisations next to cue words never become names, and titles of any length sta
 ("Prime Minister Keir Starmer" -> "Keir Starmer"). A name in the middle of a turn addresses a
 listener who may not be in the recording at all and is never used.
 
+The turns are read as the pipeline gives them, not as a script: words Whisper split without a
+space are joined again ("Raman" "-Holt"), a short fragment that diarization cut off a turn goes
+back to the voice whose sentence it is, and a name heard otherwise than the title or
+description write it ("Marcus Delacroix Burn", captions "Della Croix Burn") takes their
+spelling where its first name and its surname both sound alike, the heard words kept in the
+evidence.
+
 Roles need evidence just as names do: the anchor is the one who introduces others, a
 correspondent is introduced as one (or signs off, or is thanked for a report), a quoted speaker
 follows a quote cue and is an official, a guest or a member of the public by the words that
