@@ -1325,7 +1325,8 @@ def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dic
     for clue in clues:
         if clue.role and clue.speaker in real:
             votes[clue.speaker][clue.role] += clue.weight
-            evidence[clue.speaker].append(clue.record())
+            if clue.record() not in evidence[clue.speaker]:
+                evidence[clue.speaker].append(clue.record())
 
     # The anchor introduces others: every introduction (not a quote) made by a speaker counts.
     real_turns = [t for t in turns if t.speaker in real]
@@ -1389,11 +1390,14 @@ def _names(
             continue
         votes: Counter = Counter()
         for clue in mine:
-            if not clue.role:
+            # One record for the same words giving the same name twice (a recognised person and
+            # the capitalised run around it).
+            if not clue.role and clue.record() not in evidence[speaker]:
                 evidence[speaker].append(clue.record())
             spelled = _video_spelling(clue.name)
-            if spelled and spelled != clue.name:
-                evidence[speaker].append({"rule": "heard name sounds like the title's or description's", "heard": clue.name, "name": spelled})
+            respelled = {"rule": "heard name sounds like the title's or description's", "heard": clue.name, "name": spelled}
+            if spelled and spelled != clue.name and respelled not in evidence[speaker]:
+                evidence[speaker].append(respelled)
             votes[spelled or clue.name] += clue.weight
         # A first name (or surname) joins the full name that this speaker's own evidence gives
         # ("Anna Cunningham is in London ... Anna?"), never one merely spoken elsewhere; heard
