@@ -16,6 +16,13 @@ organisations next to cue words never become names, and titles of any length sta
 ("Prime Minister Keir Starmer" -> "Keir Starmer"). A name in the middle of a turn addresses a
 listener who may not be in the recording at all and is never used.
 
+The turns are read as the pipeline gives them, not as a script: words Whisper split without a
+space are joined again ("Raman" "-Holt"), a short fragment that diarization cut off a turn goes
+back to the voice whose sentence it is, and a name heard otherwise than the title or
+description write it ("Marcus Delacroix Burn", captions "Della Croix Burn") takes their
+spelling where its first name and its surname both sound alike, the heard words kept in the
+evidence.
+
 Roles need evidence just as names do: the anchor is the one who introduces others, a
 correspondent is introduced as one (or signs off, or is thanked for a report), a quoted speaker
 follows a quote cue and is an official, a guest or a member of the public by the words that
@@ -30,12 +37,15 @@ the captions, spell it the same. Each speaker's ``evidence`` records the rule an
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from contextvars import ContextVar
 
+import jellyfish
 from rapidfuzz import fuzz
+from wordfreq import zipf_frequency
 
 from diarize import ner
 from retranscribe.transcript import (
@@ -51,6 +61,13 @@ from retranscribe.transcript import (
 # First names of the persons the video names in full (title, description, speech): a vocative
 # "Callum?" reads as a person when the description names "meteorologist Callum Reyes-Whitaker".
 _KNOWN_FIRST_NAMES: ContextVar[frozenset[str]] = ContextVar("known_first_names", default=frozenset())
+# Full names as the video's title and description spell them: a name heard in the speech that
+# sounds like one of them takes its spelling ("Marcus Delacroix Burn" -> "Marcus Delacroix-Byrne").
+_VIDEO_NAMES: ContextVar[tuple[str, ...]] = ContextVar("video_names", default=())
+# Those of them that the title or description show to be persons (the recogniser's PERSON, or a
+# cue only a person fits): a name heard like one of them is a person's whatever the recogniser
+# makes of it in the speech. The others ("Medicine Hat" next to a comma) only lend a spelling.
+_VIDEO_PERSONS: ContextVar[tuple[str, ...]] = ContextVar("video_persons", default=())
 
 # Speakers with less speech than this share (and under MIN_SECONDS) are diarization debris.
 MIN_SHARE = 0.03
@@ -84,6 +101,11 @@ _NOT_NAMES = {
     "yeah", "yesterday", "you", "i", "we", "they", "he", "she", "it", "everyone", "everybody", "folks",
     "guys", "all", "both", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "god", "listen", "welcome", "i'm", "im", "i've", "i'll", "it's", "that's", "here's", "there's", "cheers", "absolutely", "certainly", "course", "sir", "madam", "ma'am",
+    # Function words: never part of a name, though a recogniser that writes Title Case (base did
+    # on three corpus items) capitalises them ("An Emergency Nurse", "Tom Dev Malhotra In").
+    "a", "an", "of", "in", "at", "on", "for", "to", "from", "with", "by", "as", "or", "if", "is", "are", "was",
+    "were", "be", "been", "his", "her", "their", "our", "my", "your", "its", "not", "after", "before", "into",
+    "over", "under", "about", "than", "just", "some", "every", "these", "those", "here",
 }
 
 # What describes a person, by the role it implies. Checked on the words around a name.
@@ -101,7 +123,8 @@ _GUEST = re.compile(
     r"(?i)\b(?:professor|prof|dr|doctor|analyst|expert|economist|researcher|scientist|historian|author|"
     r"lecturer|fellow|think\s+tank|university|institute|consultant|strategist|adviser|advisor|campaigner|"
     r"activist|lawyer|founder|head\s+of\s+research|epidemiologist|"
-    r"virologist|physician|surgeon|meteorologist|forecaster|climatologist|journalist\s+and\s+author)\b"
+    r"virologist|physician|surgeon|meteorologist|forecaster|climatologist|journalist\s+and\s+author|"
+    r"curator|archaeologist|architect|psychologist|sociologist|geologist|biologist|ecologist)\b"
 )
 _PUBLIC = re.compile(
     r"(?i)\b(?:residents?|locals?|shoppers?|voters?|commuters?|parents?|neighbou?rs?|customers?|passengers?|"
@@ -127,9 +150,17 @@ _FORWARD_CUE = re.compile(
     r"here'?s\s+(?:what|how|more|part\s+of)|here\s+is\s+(?:what|how|more|part\s+of)|this\s+is\s+(?:what|how)|"
     r"in\s+(?:his|her|their)\s+(?:own\s+)?words|had\s+this\s+to\s+say|put\s+it\s+(?:this\s+way|like\s+this)|"
     r"how\s+(?:she|he|they)\s+(?:put|described|explained)\s+it|:\s*$|"
+    # "As she put it this morning:" with the colon lost: only where it ends the turn.
+    r"\bas\s+(?:she|he|they)\s+(?:put\s+it|said|says)\b[^.?!,;]{0,30}[.:]?\s*$|"
     # A turn that ends on "listen" hands over to a voice, however the ASR heard the words
     # before it ("Take a listen." came out as "Hey, listen." on the seed).
     r"\blisten\s*[.!]?\s*$)"
+)
+# A cue whose pronoun stands for the person named just before: "Here's what she said.", "As he
+# put it:", "In her own words."
+_PRONOUN_CUE = re.compile(
+    r"(?i)\b(?:(?:here'?s|here\s+is|this\s+is)\s+(?:what|how)\s+(?:she|he)\b|(?:as|how)\s+(?:she|he)\s+put\s+it\b|"
+    r"in\s+(?:her|his)\s+(?:own\s+)?words\b|(?:she|he)\s+had\s+this\s+to\s+say\b)"
 )
 # A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
 _QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+(?:who\s+)?(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
@@ -218,7 +249,7 @@ class _Turn:
 
     @property
     def text(self) -> str:
-        return " ".join(w.word.strip() for w in self.words).strip()
+        return " ".join(_joined(self.words))
 
     # Words that diarization put on the wrong side of a speaker change: the end of a cue that
     # spilled into the next turn ("... Take" | "a listen. Yeah, look ...").
@@ -231,7 +262,7 @@ class _Turn:
 
     def sentences(self) -> list[str]:
         out: list[list[str]] = [[]]
-        for token in [w.word.strip() for w in self.own_words] + self.spill_in:
+        for token in _joined(self.own_words) + self.spill_in:
             out[-1].append(token)
             if ends_sentence(token):
                 out.append([])
@@ -259,6 +290,33 @@ class _Clue:
         return out
 
 
+# Whisper splits a hyphenated name, a number or a percentage after the character that joins it
+# (" Raman" "-Holt", " 11" ",000", " 4" "%"), the second part without a leading space: read
+# apart, the name is cut in two ("Priya Raman" then "-Holt"). A word that is punctuation alone
+# (a dash between clauses) stays apart.
+_CONTINUES_WORD = re.compile(r"^(?:[-,.]\w|%)")
+
+
+def _written_words(words: list[Word]) -> list[list[Word]]:
+    """The words as written, each a group of the recogniser's words: a word split off without
+    a space rejoins the one before it ("Raman" + "-Holt")."""
+    groups: list[list[Word]] = []
+    for word in words:
+        text = word.word.strip()
+        if not text:
+            continue
+        if groups and not word.word[:1].isspace() and _CONTINUES_WORD.match(text):
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    return groups
+
+
+def _joined(words: list[Word]) -> list[str]:
+    """The words as written ("Raman" + "-Holt" -> "Raman-Holt")."""
+    return ["".join(w.word.strip() for w in group) for group in _written_words(words)]
+
+
 def _turns(transcript: Transcript) -> list[_Turn]:
     turns: list[_Turn] = []
     for word in transcript.words():
@@ -268,6 +326,7 @@ def _turns(transcript: Transcript) -> list[_Turn]:
             turns.append(_Turn(len(turns), word.speaker))
         turns[-1].words.append(word)
     turns = _without_interjections(turns)
+    turns = _fragments_rejoined(_tails_handed_on(turns))
     # A turn that stops mid-sentence while the next one opens with a short fragment ending a
     # sentence: the fragment is the end of this turn (diarization boundaries are ~0.5 s off).
     for turn, following in zip(turns, turns[1:]):
@@ -276,10 +335,74 @@ def _turns(transcript: Transcript) -> list[_Turn]:
         for count, word in enumerate(following.words[:3], start=1):
             if ends_sentence(word.word):
                 if count < len(following.words):
-                    turn.spill_in = [w.word.strip() for w in following.words[:count]]
+                    turn.spill_in = _joined(following.words[:count])
                     following.skip_head = count
                 break
     return turns
+
+
+# A turn this short that ends no sentence, between two other voices, whose next voice goes on
+# with the same sentence, is the start of that voice's turn: diarization boundaries are ~0.5 s
+# off, and the first words of a soundbite or an answer fall on the wrong side ("Not" |
+# "everyone in the gallery agreed.", "The Transport Department has not changed" | "its line ...").
+MAX_FRAGMENT_WORDS = 8
+# Words after a turn's last sentence that end no sentence, up to this many, open the next turn
+# when it goes on with their sentence ("... not good enough. 4" | "% when prices ...").
+MAX_TAIL_WORDS = 3
+
+
+def _opens_mid_sentence(turn: _Turn) -> bool:
+    """Whether a turn starts inside a sentence: a lower-case word, or a "%" or "," cut off."""
+    first = _joined(turn.words)[0]
+    return first[:1] in ("%", ",", ".") or first[:1].isalpha() and first[:1].islower()
+
+
+def _names_someone(tokens: list[str]) -> bool:
+    return any(t[:1].isupper() and ner.reads_as_person(_clean(t), _KNOWN_FIRST_NAMES.get()) for t in map(_clean, tokens) if t)
+
+
+def _tails_handed_on(turns: list[_Turn]) -> list[_Turn]:
+    """The words after a turn's last full sentence go to the next voice when that voice goes on
+    with their sentence, or they end on a comma, and they name no one (a vocative stays)."""
+    for turn, following in zip(turns, turns[1:]):
+        groups = _written_words(turn.words)
+        tokens = ["".join(w.word.strip() for w in g) for g in groups]
+        ends = [k for k, token in enumerate(tokens) if ends_sentence(token)]
+        if not ends:
+            continue
+        tail = len(tokens) - 1 - ends[-1]
+        if not 0 < tail <= MAX_TAIL_WORDS or _names_someone(tokens[-tail:]):
+            continue
+        if _opens_mid_sentence(following) or tokens[-1].endswith(","):
+            moved = [w for g in groups[-tail:] for w in g]
+            del turn.words[-len(moved):]
+            following.words[:0] = moved
+    return turns
+
+
+def _fragments_rejoined(turns: list[_Turn]) -> list[_Turn]:
+    """Short fragments between two other voices joined to the voice whose sentence they are
+    part of: the next one when it goes on with the sentence, else the previous one when it
+    broke off mid-sentence (a hand-back "..., Count Centre," | "Léo" | "Graham, it has ...")."""
+    kept: list[_Turn] = []
+    for index, turn in enumerate(turns):
+        following = turns[index + 1] if index + 1 < len(turns) else None
+        tokens = _joined(turn.words)
+        between = kept and following is not None and kept[-1].speaker != turn.speaker != following.speaker
+        if between:
+            if not ends_sentence(tokens[-1]) and len(tokens) <= MAX_FRAGMENT_WORDS and _opens_mid_sentence(following):
+                following.words[:0] = turn.words
+                continue
+            if len(tokens) <= MAX_INTERJECTION_WORDS and not ends_sentence(_joined(kept[-1].words)[-1]):
+                kept[-1].words.extend(turn.words)
+                continue
+        if kept and kept[-1].speaker == turn.speaker:
+            kept[-1].words.extend(turn.words)
+            continue
+        kept.append(turn)
+    for position, turn in enumerate(kept):
+        turn.index = position
+    return kept
 
 
 # Words another voice drops into a speaker's turn ("Right.", a misheard "Trevor,"): no
@@ -388,7 +511,49 @@ def _person_name(
     name, and the recogniser must take it for a person (in its own text where given, else in
     sentences where only a name fits) and never for a place or an organisation. In a strong
     slot ("I'm ...", "... is in London with more") a full name the recogniser does not know
-    is enough, as long as nothing takes it for a place or an organisation."""
+    is enough, as long as nothing takes it for a place or an organisation.
+
+    In its text, the name is the words around it that sound like a full name of the video's
+    title or description, as many as fit (the recogniser's span may hold part of a name heard
+    in several words: "Josée La" of "Josée La Frenier Pike", "Okon Kwo Lyle" of "Mairead Okon Kwo
+    Lyle"); one that sounds like a person the description names is a person's even where the
+    recogniser doubts it in the speech."""
+    name = _strip_title(candidate)
+    if persons is None or not name:
+        return _checked_person_name(candidate, persons, start, context_places, strong_slot)
+    offset = start + max(candidate.find(name.split()[0]), 0)
+    heard = _video_name_around(persons.text, offset, offset + len(name), _VIDEO_PERSONS.get())
+    if heard:
+        return heard
+    checked = _checked_person_name(candidate, persons, start, context_places, strong_slot)
+    return checked and (_video_name_around(persons.text, offset, offset + len(name), _VIDEO_NAMES.get()) or checked)
+
+
+def _video_name_around(text: str, begin: int, end: int, among: tuple[str, ...]) -> str | None:
+    """The video name that capitalised words overlapping ``text[begin:end]`` sound like: from up
+    to two words before it ("Mairead" + "Okon Kwo Lyle") to a word inside it ("Vancouver Ines
+    Katsaros-Webb" without its comma), the earliest start that fits."""
+    starts, position = [m.start() + begin for m in re.finditer(r"(?<!\S)\S", text[begin:end])], begin
+    for _ in range(2):
+        before = re.search(r"([A-Z\u00c0-\u00de][\w'\u2019-]*) +$", text[:position])
+        if not before:
+            break
+        position = before.start(1)
+        starts.insert(0, position)
+    for start in starts:
+        heard = _video_name_at(text, start, among)
+        if heard and start + len(heard) > begin:
+            return heard
+    return None
+
+
+def _checked_person_name(
+    candidate: str,
+    persons: _Persons | None,
+    start: int,
+    context_places: set[str],
+    strong_slot: bool,
+) -> str | None:
     name = _strip_title(candidate)
     if not name or not _looks_like_name(name):
         return None
@@ -398,6 +563,10 @@ def _person_name(
         # In running text this small model labels unfamiliar first names at random ("Morning,
         # Priya, investors ..." gives ORG); a single word is judged out of its context alone.
         return name if ner.reads_as_person(name, _KNOWN_FIRST_NAMES.get()) else None
+    if not any(_uncommon_or_first_name(t) for t in name.split()):
+        # Common words, none a first name: a place or a thing the recogniser may still label
+        # PERSON ("Broken Arrow", "Medicine Hat", "Storm Ingrid" is only half a name).
+        return None
     offset = start + max(candidate.find(name.split()[0]), 0)
     if persons is not None:
         entity = persons.person_in(offset, offset + len(name))
@@ -465,6 +634,35 @@ def _description_around(sentence: str, start: int, end: int) -> str:
     return before + " " + (apposition.group(1) if apposition else "")
 
 
+def _without_function_words(run: re.Match) -> tuple[int, int] | None:
+    """The span of a capitalised run less the words at either end that are no part of a name
+    ("After Aurelio de la Fuente" -> "Aurelio de la Fuente") and less a title; None when under
+    two words remain."""
+    words = [(run.start() + m.start(), run.start() + m.end()) for m in re.finditer(r"\S+", run.group(0))]
+    while words and _clean(run.string[slice(*words[0])]).lower() in _NOT_NAMES:
+        words.pop(0)
+    while words and _clean(run.string[slice(*words[-1])]).lower() in _NOT_NAMES:
+        words.pop()
+    # A title of any length ends before the name ("Transit Chief Executive Yolanda Pérez-Whitcombe").
+    titles = [k for k, span in enumerate(words) if _clean(run.string[slice(*span)]).lower().rstrip(".") in _TITLE_WORDS]
+    if titles and len(words) - titles[-1] - 1 >= 2:
+        words = words[titles[-1] + 1:]
+    if not 2 <= len(words) <= 4:
+        return None
+    return words[0][0], words[-1][1]
+
+
+# A possessive ends a run: "Sky's Tunde Fashola-Obi" holds one name, not "Sky's Tunde".
+_RUN_TOKEN = r"[A-Z][\w-]*(?:['\u2019](?!s\b)[\w-]+)*(?!['\u2019]s\b)"
+_CAPITALISED_RUN = re.compile(rf"{_RUN_TOKEN}(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*{_RUN_TOKEN}){{1,4}}")
+
+
+def _capitalised_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of two to four capitalised words (particles between them allowed), less the words
+    no name holds (``_without_function_words``)."""
+    return [span for run in _CAPITALISED_RUN.finditer(text) if (span := _without_function_words(run))]
+
+
 def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool]]:
     """Person entities, and capitalised runs of two or more words that the recogniser left
     unlabelled (usable in strong slots only): (entity, recognised)."""
@@ -472,19 +670,22 @@ def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool
     for e in persons.entities:
         if e.label in ("ORG", "FAC") and re.fullmatch(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}", e.text):
             found.append((ner.Entity(e.text, "CANDIDATE", e.start, e.end), False))  # unfamiliar names come out as ORG
-    # A possessive ends a run: "Sky's Tunde Fashola-Obi" holds one name, not "Sky's Tunde".
-    token = r"[A-Z][\w-]*(?:['\u2019](?!s\b)[\w-]+)*(?!['\u2019]s\b)"
-    for match in re.finditer(rf"{token}(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*{token}){{1,3}}", sentence):
-        if _clean(match.group(0).split()[0]).lower() in _NOT_NAMES:
+    for start, end in _capitalised_runs(sentence):
+        text = sentence[start:end]
+        if _video_name_at(sentence, start, _VIDEO_PERSONS.get()):
+            # A name the video spells is a candidate whatever the recogniser makes of it (this
+            # model reads "Tomasz Wierzbicki" as a place).
+            if not any(c.start == start and c.end == end for c, _ in found):
+                found.append((ner.Entity(text, "CANDIDATE", start, end), False))
             continue
-        overlapping = [e for e in persons.entities if e.start < match.end() and match.start() < e.end]
+        overlapping = [e for e in persons.entities if e.start < end and start < e.end]
         # Unfamiliar names come out whole or in part as organisations ("Tomasz [Schafernaker-Reid]").
         partial = all(
-            e.label in ("ORG", "FAC", "NORP") and match.start() <= e.start and e.end <= match.end() and e.text != match.group(0)
+            e.label in ("ORG", "FAC", "NORP") and start <= e.start and e.end <= end and e.text != text
             for e in overlapping
         )
-        if not overlapping or partial and not any(c.start == match.start() and c.end == match.end() for c, _ in found):
-            found.append((ner.Entity(match.group(0), "CANDIDATE", match.start(), match.end()), False))
+        if not overlapping or partial and not any(c.start == start and c.end == end for c, _ in found):
+            found.append((ner.Entity(text, "CANDIDATE", start, end), False))
     return sorted(found, key=lambda pair: pair[0].start)
 
 
@@ -494,7 +695,7 @@ _REPORTER_RULES = {"is-in", "went-to", "has-more", "reports", "outlet-s", "our"}
 # a reporter (a reporter's title, "with more", a vocative with the same first name).
 _WEAK_RULES = {"is-in", "went-to"}
 # A phone-in: the next voice is a caller, a member of the public, however introduced.
-_CALLER = re.compile(r"(?i)\b(?:on\s+the\s+line|go\s+ahead|you'?re\s+on\s+(?:the\s+)?air|caller|calls?\s+(?:from|in)|lines\s+are)\b")
+_CALLER = re.compile(r"(?i)\b(?:on\s+the\s+line|go\s+ahead(?=(?:,\s*[A-Z][\w'\u2019-]*)?[\s,.!?]*$)|you'?re\s+on\s+(?:the\s+)?air|caller|calls?\s+(?:from|in)|lines\s+are)\b")
 
 
 def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | None, ctx: _Context) -> list[_Clue]:
@@ -518,7 +719,11 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
     )
 
     # A question that opens with a name: "Tomasz, how are passengers taking this?"
-    addressed = re.match(r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?),\s+[^?]*\?$", last)
+    # Without full stops the question still follows a comma: "... in Birmingham, Tomasz, how are
+    # passengers taking this?"
+    addressed = re.match(r"(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?),\s+[^?]*\?$", last) or re.search(
+        r",\s+(?P<name>[A-Z][\w'\u2019-]+),\s+[^,?]*\?$", last
+    )
     if addressed:
         name = _person_name(addressed.group("name"))
         if name:
@@ -549,6 +754,24 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
             role = _describe_role(raw)  # "Professor?" names no one but is a role
             if role:
                 clues.append(_Clue(target, "title that ends the turn", last[-60:], turn.index, role=role, weight=0.5))
+
+    # "With me is the gallery's curator, Aurelio de la Fuente. Aurelio, what ...?": a first name
+    # addressed right after a full name with that first name is that person.
+    for clue in [c for c in clues if c.name and len(c.name.split()) == 1]:
+        text = " ".join(sentences[-2:])
+        address = _last_match(re.compile(rf"(?<![\w-]){re.escape(clue.name)}(?![\w-])"), text)
+        before = text[: address.start()].rstrip(" ,.") if address else ""
+        persons = _Persons(before)
+        fuller = {
+            full
+            for entity, _ in _candidates(before, persons)
+            if entity.end == len(before)
+            and (full := _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=True))
+            and len(full.split()) > 1
+            and _sounds_alike(clue.name, full.split()[0])
+        }
+        if len(fuller) == 1:
+            clues.append(_Clue(target, "full name just before the address", text[-100:], turn.index, name=fuller.pop()))
 
     named = False
     quoted_people: list[_Clue] = []
@@ -614,7 +837,13 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
             if not name:
                 continue
             later = [e for e, ok in candidates[index + 1:] if ok]
-            quoted = _QUOTE_AFTER.search(post) or _QUOTE_BEFORE.search(pre)
+            # "..., NAME, asked people to look in on ... As she put it this morning:": the
+            # pronoun of a cue that ends the turn points back to the person named last.
+            quoted = (
+                _QUOTE_AFTER.search(post)
+                or _QUOTE_BEFORE.search(pre)
+                or _PRONOUN_CUE.search(last) and not later and position >= len(sentences) - 2
+            )
             explicit = bool(_FORWARD_CUE.search(last))
             forward = in_last or explicit or soundbite
             if described is None and not quoted:
@@ -645,7 +874,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
         clues.append(_Clue(target, "introduction: our reporter", reporter.group(0), turn.index, role=SpeakerRole.CORRESPONDENT))
     if first_time and not named:
         # The nearest description wins: "... the hospital said ... A hospital spokesman added this."
-        voice = next((v for v in (_DESCRIBED_VOICE.search(last), _DESCRIBED_VOICE.search(" ".join(sentences[-2:])), _PUBLIC_VOICES.search(last)) if v), None)
+        voice = next((v for v in (_last_match(_DESCRIBED_VOICE, last), _last_match(_DESCRIBED_VOICE, " ".join(sentences[-2:])), _PUBLIC_VOICES.search(last)) if v), None)
         described = _describe_role(voice.group(0)) if voice else None
         if described is SpeakerRole.CORRESPONDENT:
             described = None
@@ -657,6 +886,15 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
             # An unnamed voice heard once inside a report is a vox pop.
             clues.append(_Clue(target, "unnamed voice inside a report", last[-80:], turn.index, role=SpeakerRole.MEMBER_OF_THE_PUBLIC, weight=0.5))
     return clues
+
+
+def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
+    """The last match: the description nearest the voice that follows (without full stops, "...
+    a lot of vegetables, the school says ..., a spokesperson for the ministry said ...")."""
+    found = None
+    for found in pattern.finditer(text):
+        pass
+    return found
 
 
 def _thanks_follows(head: str) -> bool:
@@ -802,16 +1040,137 @@ def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
     return people
 
 
+def _video_names(metadata: VideoMetadata | None, meta_people: list[tuple[str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Full names the title and description spell, as (persons, names). Persons: those the
+    recogniser labels PERSON there, in the description's own sentences (it reads "Tomasz
+    Wierzbicki reports from ..." as a person, the same name in speech as a place). Names: those,
+    the persons of ``_metadata_people``, and any other run of two to four capitalised words that
+    opens with a first name, never a place ("Reports from Ines Katsaros-Webb in Vancouver").
+    A name heard as a person's in the speech and sounding like one of the names takes its
+    spelling; one sounding like a person is a person's even where the recogniser doubts it."""
+    persons: list[str] = []
+    names = [p for p, _ in meta_people]
+    for text in (metadata.title or "", metadata.description or "") if metadata else ():
+        entities = _Persons(text)
+        for entity, _ in _candidates(text, entities):
+            name = _strip_title(entity.text)
+            first = name.split()[0] if name else ""
+            if len(name.split()) < 2 or not _looks_like_name(name) or ner.reads_as_place(name):
+                continue
+            if entity.label == "PERSON" and all(_uncommon_or_first_name(t) for t in name.split()) and not any(
+                e.label in ner.NOT_PERSON and e.text.strip() in (name, f"the {name}", f"The {name}") for e in entities.entities
+            ):
+                persons.append(name)
+            if entity.label == "PERSON" or first.lower() in ner.census_first_names() or ner.reads_as_person(first):
+                names.append(name)
+    names += persons
+    return tuple(dict.fromkeys(persons)), tuple(dict.fromkeys(names))
+
+
+def _uncommon_or_first_name(token: str) -> bool:
+    """A word a person's name is made of: a first name, or no common English word, or a
+    hyphenated one with an uncommon part ("McAllister-Grant"); the recogniser also labels
+    "Medicine Hat", "Broken Arrow", "Storm Ingrid" PERSON."""
+    word = _clean(token).lower()
+    return word in ner.census_first_names() or word in _PARTICLES or any(
+        zipf_frequency(part, "en") < ner.COMMON_WORD_ZIPF for part in word.split("-") if part
+    )
+
+
 def _metadata_places(metadata: VideoMetadata | None) -> set[str]:
     """Places the title and description name that could pass for a first name in a vocative
     ("... from Kyiv."): only those the recogniser never reads as a person."""
     places: set[str] = set()
     texts = [metadata.title or "", metadata.description or ""] if metadata else []
+    names = {part for name in _VIDEO_PERSONS.get() for part in [name, *name.split()]}
     for text in texts:
         for entity in ner.entities(text):
-            if entity.label in ("GPE", "LOC", "FAC") and not ner.reads_as_person(entity.text):
+            if entity.label in ("GPE", "LOC", "FAC") and not ner.reads_as_person(entity.text) and entity.text not in names:
                 places.add(entity.text)
     return places
+
+
+def _letters(text: str) -> str:
+    """A name's letters alone, accents and case off: "Lafrenière-Pike" -> "lafrenierepike"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text).casefold() if ch.isalpha())
+
+
+# Two spellings of a name part are one name from this Indel similarity of their letters on
+# ("delacroixburn"/"delacroixbyrne" 0.89, "ramenholt"/"ramanholt" 0.89, "lafrenierpike"/
+# "lafrenierepike" 0.96), or when they sound the same to Metaphone ("Rajeev"/"Rajiv",
+# "Coffee"/"Kofi", "Reair"/"Ruairí"): how a recogniser or a captioner mishears a name.
+NAME_SPELLING_SIMILARITY = 80
+
+
+def _sounds_alike(spoken: str, written: str) -> bool:
+    a, b = _letters(spoken), _letters(written)
+    if not a or not b:
+        return False
+    if a == b or fuzz.ratio(a, b) >= NAME_SPELLING_SIMILARITY:
+        return True
+    return min(len(a), len(b)) >= 3 and jellyfish.metaphone(a) == jellyfish.metaphone(b)
+
+
+def _video_spelling(name: str, among: tuple[str, ...] | None = None) -> str | None:
+    """The title's or description's spelling of a full name heard in the speech: the one video
+    name whose first name and surname each sound like the heard ones (a surname heard in
+    several words, "La Frenier Pike", is compared whole). A heard name that runs on past a
+    video name into common words ("Rachel Feng Patients": no full stop in the ASR or the
+    captions) is that name. None when no video name, or more than one, fits."""
+    tokens = name.split()
+    if len(tokens) < 2:
+        return None
+    fits = set()
+    for person in _VIDEO_NAMES.get() if among is None else among:
+        parts = person.split()
+        if len(parts) < 2 or not _sounds_alike(tokens[0], parts[0]):
+            continue
+        if _sounds_alike(" ".join(tokens[1:]), " ".join(parts[1:])):
+            fits.add(person)
+        elif (
+            len(tokens) > len(parts)
+            and _letters(" ".join(tokens[: len(parts)])) == _letters(person)
+            and all(zipf_frequency(_clean(t).lower(), "en") >= ner.COMMON_WORD_ZIPF for t in tokens[len(parts):])
+        ):
+            fits.add(person)
+    return fits.pop() if len(fits) == 1 else None
+
+
+_NAME_TOKEN = re.compile(r"(?:[A-Z\u00c0-\u00de][\w'\u2019-]*|van|von|der|den|de|del|della|da|di|du|la|le)(?=[\s,.;:?!]|$)")
+
+
+def _video_name_at(text: str, offset: int, among: tuple[str, ...] | None = None) -> str | None:
+    """The capitalised words from ``offset`` that sound like a video name, as many of them as
+    fit (the recogniser's person may stop short: "Josée La" of "Josée La Frenier Pike")."""
+    tokens: list[str] = []
+    position = offset
+    while len(tokens) < 5:
+        match = _NAME_TOKEN.match(text, position)
+        if not match:
+            break
+        tokens.append(match.group(0))
+        position = match.end()
+        gap = re.match(r"[ ]+", text[position:])
+        if not gap:
+            break
+        position += gap.end()
+    for count in range(len(tokens), 1, -1):
+        heard = " ".join(tokens[:count])
+        if _video_spelling(heard, among):
+            return _clean(heard)
+    return None
+
+
+def _part_of(part: str, name: str) -> bool:
+    """Whether ``part`` is the first name or the surname of the fuller ``name``, as heard."""
+    tokens = name.split()
+    if len(tokens) < 2 or len(_letters(part)) >= len(_letters(name)):
+        return False
+    if len(part.split()) == 1:
+        return _sounds_alike(part, tokens[0]) or _sounds_alike(part, tokens[-1])
+    # A surname in several words joins only a full name the video spells ("Delacroix Burn" and
+    # "Marcus Delacroix-Byrne"), never a run that merely holds it ("Sunita Léo Baptiste-Marchand").
+    return name in _VIDEO_NAMES.get() and _sounds_alike(part, " ".join(tokens[1:]))
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -822,11 +1181,15 @@ def _same_person(a: str, b: str) -> bool:
     return fuzz.ratio(ta[0], tb[0]) >= 80 and fuzz.ratio(" ".join(ta[1:]), " ".join(tb[1:])) >= 75
 
 
-def _spelling(name: str, meta_people: list[tuple[str, str]], transcript_words: dict[str, float], caption_text: str | None) -> tuple[str | None, str]:
+def _spelling(
+    name: str, meta_people: list[tuple[str, str]], transcript_words: dict[str, float], caption_text: str | None, video_text: str = ""
+) -> tuple[str | None, str]:
     """The spelling to give ``name``, and why; None where the evidence does not hold it up."""
     for person, _ in meta_people:
         if person == name or _same_person(name, person):
             return person, "spelling from the title or description"
+    if name in _VIDEO_NAMES.get() or video_text and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", video_text):
+        return name, "spelling from the title or description"
     tokens = name.split()
     if caption_text is not None:
         if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", caption_text):
@@ -855,6 +1218,21 @@ def label_speakers(
     """Role (and name, where revealed) of every speaker in a transcript whose words carry
     speaker ids (``assign_speakers``). Speakers come back in order of first speech, each with
     the evidence for its role and name. ``captions``, where given, check a name's spelling."""
+    meta_people = _metadata_people(metadata)
+    persons, names = _video_names(metadata, meta_people)
+    video_names, video_persons = _VIDEO_NAMES.set(names), _VIDEO_PERSONS.set(persons)
+    first_names = _KNOWN_FIRST_NAMES.set(frozenset(p.split()[0].lower() for p, _ in meta_people))
+    try:
+        return _labelled(transcript, metadata, captions, meta_people)
+    finally:
+        _KNOWN_FIRST_NAMES.reset(first_names)
+        _VIDEO_NAMES.reset(video_names)
+        _VIDEO_PERSONS.reset(video_persons)
+
+
+def _labelled(
+    transcript: Transcript, metadata: VideoMetadata | None, captions: CaptionTrack | None, meta_people: list[tuple[str, str]]
+) -> list[Speaker]:
     turns = _turns(transcript)
     order: list[str] = []
     for turn in turns:
@@ -875,7 +1253,6 @@ def label_speakers(
     for turn in turns:
         ctx.first_turn.setdefault(turn.speaker, turn.index)
 
-    meta_people = _metadata_people(metadata)
     spoken_people = [
         _strip_title(e.text) for turn in turns for e in _Persons(turn.text).persons if len(_strip_title(e.text).split()) >= 2
     ]
@@ -888,12 +1265,13 @@ def label_speakers(
     clues = [c for c in clues if not c.name or c.name not in ctx.places]
 
     confidence: dict[str, float] = {}
-    for word in transcript.words():
-        token = _clean(word.word)
+    for group in _written_words(list(transcript.words())):
+        token = _clean("".join(w.word.strip() for w in group))
         if token:
-            confidence[token] = min(confidence.get(token, 1.0), word.probability)
+            confidence[token] = min(confidence.get(token, 1.0), *(w.probability for w in group))
     caption_text = captions.text if captions is not None else None
-    names, name_evidence = _names(clues, real, meta_people, confidence, caption_text)
+    video_text = f"{metadata.title or ''}\n{metadata.description or ''}" if metadata else ""
+    names, name_evidence = _names(clues, real, meta_people, confidence, caption_text, video_text)
     clues += _description_roles(names, meta_people, turns)
     roles, role_evidence = _roles(turns, real, clues)
 
@@ -947,7 +1325,8 @@ def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dic
     for clue in clues:
         if clue.role and clue.speaker in real:
             votes[clue.speaker][clue.role] += clue.weight
-            evidence[clue.speaker].append(clue.record())
+            if clue.record() not in evidence[clue.speaker]:
+                evidence[clue.speaker].append(clue.record())
 
     # The anchor introduces others: every introduction (not a quote) made by a speaker counts.
     real_turns = [t for t in turns if t.speaker in real]
@@ -1001,6 +1380,7 @@ def _names(
     meta_people: list[tuple[str, str]],
     confidence: dict[str, float],
     caption_text: str | None,
+    video_text: str = "",
 ) -> tuple[dict[str, str], dict[str, list]]:
     evidence: dict[str, list] = defaultdict(list)
     chosen: dict[str, tuple[str, float]] = {}
@@ -1010,16 +1390,21 @@ def _names(
             continue
         votes: Counter = Counter()
         for clue in mine:
-            votes[clue.name] += clue.weight
-            if not clue.role:
+            # One record for the same words giving the same name twice (a recognised person and
+            # the capitalised run around it).
+            if not clue.role and clue.record() not in evidence[speaker]:
                 evidence[speaker].append(clue.record())
+            spelled = _video_spelling(clue.name)
+            respelled = {"rule": "heard name sounds like the title's or description's", "heard": clue.name, "name": spelled}
+            if spelled and spelled != clue.name and respelled not in evidence[speaker]:
+                evidence[speaker].append(respelled)
+            votes[spelled or clue.name] += clue.weight
         # A first name (or surname) joins the full name that this speaker's own evidence gives
-        # ("Anna Cunningham is in London ... Anna?"), never one merely spoken elsewhere.
-        for name in list(votes):
-            if len(name.split()) != 1:
-                continue
-            fuller = [n for n in votes if n != name and len(n.split()) > 1 and (n.split()[0] == name or n.split()[-1] == name)]
-            if len(fuller) == 1:
+        # ("Anna Cunningham is in London ... Anna?"), never one merely spoken elsewhere; heard
+        # differently, it still sounds the same ("Ruair?" after "Ruairí Devlin").
+        for name in sorted(votes, key=lambda n: len(n.split())):
+            fuller = [n for n in votes if n != name and _part_of(name, n)]
+            if len({*fuller}) == 1:
                 votes[fuller[0]] += votes.pop(name)
         # One person under two spellings (ASR and description) is one vote.
         for name in list(votes):
@@ -1039,7 +1424,7 @@ def _names(
             if len({*linked}) == 1:
                 evidence[speaker].append({"rule": "surname or first name linked by the description", "name": linked[0]})
                 name = linked[0]
-        spelled, why = _spelling(name, meta_people, confidence, caption_text)
+        spelled, why = _spelling(name, meta_people, confidence, caption_text, video_text)
         evidence[speaker].append({"rule": "spelling", "name": name, "why": why})
         if spelled is None:
             continue
@@ -1055,4 +1440,12 @@ def _names(
                 evidence[s].append({"rule": "name claimed by two speakers", "name": name})
             continue
         names[speakers[0]] = name
+    # A first name or surname alone that is part of another speaker's full name is that
+    # speaker's, misplaced by a turn boundary ("Back to you, Darnell" heard as the anchor's), or
+    # someone else of the same name: either way not surely this speaker's.
+    for speaker, name in list(names.items()):
+        fuller = [other for other, full in names.items() if other != speaker and len(name.split()) == 1 and _part_of(name, full)]
+        if fuller:
+            evidence[speaker].append({"rule": "part of another speaker's name", "name": name, "other": names[fuller[0]]})
+            del names[speaker]
     return names, evidence

@@ -406,3 +406,143 @@ def test_a_common_word_is_no_name_on_its_own():
     assert not ner.reads_as_person("My") and not ner.reads_as_person("Heat") and not ner.reads_as_person("Will")
     assert ner.reads_as_person("Will", frozenset({"will"}))
     assert ner.reads_as_person("Fiona") and ner.reads_as_person("Trevor")
+
+
+def whisper(*turns: tuple[str, str]) -> Transcript:
+    """Turns as faster-whisper writes its words: each with a leading space, except where it
+    splits a word after the character that joins it (marked "|" here: " Haddad" "-Mercer")."""
+    words, clock = [], 0.0
+    for speaker, text in turns:
+        for chunk in text.split():
+            for position, part in enumerate(chunk.split("|")):
+                words.append(Word(clock, clock + 0.3, (" " if position == 0 else "") + part, 0.9, speaker))
+                clock += 0.35
+        clock += 0.8
+    return Transcript(segments=segments_from_words(words))
+
+
+def test_a_name_whisper_splits_at_its_hyphen_is_one_name():
+    found = {s.id: s for s in label_speakers(whisper(
+        ("anchor", "Wildfires are burning near the coast tonight. Our correspondent Zainab Haddad|-Mercer is in Faro. Zainab?"),
+        ("reporter", "The fire has reached the edge of the town, and the roads south are closed. Firefighters say it "
+                     "could take days to bring it under control."),
+    ))}
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Zainab Haddad-Mercer")
+
+
+def test_a_fragment_cut_off_by_diarization_joins_the_voice_whose_sentence_it_is():
+    """Diarization put the first word of the reporter's cue on the next voice ("Not" |
+    "everyone in the queue agreed."), and the reporter's hand-back name on a third voice."""
+    turns = (
+        ("anchor", "Bin collections stop next week while the council replaces its lorries. Our reporter is at the depot."),
+        ("reporter", "Half the lorries failed their last inspection. Council leader Imran Siddiqui-Boyle said the "
+                     "council had to act."),
+        ("official", "We had no choice, the lorries were not safe to drive and the repairs cost more than new ones."),
+        ("public", "Not"),
+        ("reporter", "everyone in the queue at the tip agreed."),
+        ("public", "Two weeks without a collection is too long. The bins will be overflowing by Friday, and then what?"),
+        ("reporter", "Collections restart on the twelfth. Back to the studio,"),
+        ("official", "Harriet."),
+        ("anchor", "Thanks. Now the weather."),
+    )
+    found = labelled(*turns)
+    assert found["public"].role is PUBLIC and found["public"].name is None
+    assert (found["official"].role, found["official"].name) == (OFFICIAL, "Imran Siddiqui-Boyle")
+    assert found["anchor"].name == "Harriet"
+
+
+_HARBOUR = VideoMetadata(
+    id="x", title="Harbour fire", description="Fire crews fought a blaze at the harbour overnight. Reports from Mairead Okonkwo-Lyle in Portsmouth."
+)
+
+
+@pytest.mark.parametrize(
+    "heard, expected",
+    [
+        ("Mared Okonkwo Lyle", "Mairead Okonkwo-Lyle"),  # first name and surname sound the same
+        ("Mairead Okon Kwo Lyle", "Mairead Okonkwo-Lyle"),  # a surname heard in several words
+        # The same first name is not the same person: the heard name stands (the captions agree).
+        ("Mairead Collins", "Mairead Collins"),
+    ],
+)
+def test_a_heard_name_takes_the_descriptions_spelling_only_when_it_sounds_the_same(heard, expected):
+    turns = (
+        ("anchor", f"A fire at Portsmouth harbour burned through the night. {heard} is there for us."),
+        ("reporter", "The flames are out, but the warehouses along the quay are still smoking this morning."),
+    )
+    captions = CaptionTrack([CaptionCue(None, None, " ".join(t for _, t in turns))])
+    found = labelled(*turns, metadata=_HARBOUR, captions=captions, t={"probabilities": {heard.split()[-1]: 0.3}})
+    assert found["reporter"].name == expected
+    respelled = [e for e in found["reporter"].evidence if e.get("heard") == heard]
+    assert bool(respelled) == (expected != heard)
+
+
+def test_a_name_that_runs_on_into_the_next_sentence_is_cut_where_the_description_ends_it():
+    """No full stop after the name, in the ASR or the captions: "I'm Oona Farrell Listeners in ..."."""
+    meta = VideoMetadata(id="x", title="Power cuts", description="Host Oona Farrell talks to engineers about the outage.")
+    found = labelled(
+        ("host", "This is Midday, I'm Oona Farrell Listeners in the north have been without power for two days. "
+                 "Joining me now is engineer Tamsin Achebe-Rowe. Tamsin, what went wrong?"),
+        ("guest", "A substation flooded, and the backup lines were already down for maintenance, so there was no way "
+                  "to reroute the power."),
+        metadata=meta,
+    )
+    assert found["host"].name == "Oona Farrell"
+
+
+def test_go_ahead_is_a_phone_in_cue_only_where_it_ends_the_turn():
+    found = labelled(
+        ("anchor", "The bus strike is on. Let's go to Petra Lindahl-Ross in Leeds, where the strike will go ahead "
+                   "on Monday. Petra, what are people saying?"),
+        ("reporter", "Most people here have made other plans, but the queues at the taxi rank are already long."),
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Petra Lindahl-Ross")
+
+
+def test_a_question_addressed_after_a_comma_names_the_one_who_answers():
+    meta = VideoMetadata(id="x", title="Storm warning", description="Gales expected on the west coast. Forecast with Megan Ellery-Shaw.")
+    found = labelled(
+        ("anchor", "Storm Dara reaches the west coast tonight, and ferries are cancelled, Megan, how strong will the winds get?"),
+        ("weather", "Gusts of up to ninety miles an hour on exposed coasts, easing by Sunday morning, so stay away "
+                    "from the sea front."),
+        metadata=meta,
+    )
+    assert (found["weather"].role, found["weather"].name) == (ANCHOR, "Megan")
+
+
+def test_a_cue_with_a_pronoun_quotes_the_person_named_last():
+    found = labelled(
+        ("anchor", "Smoke from the moorland fire has reached the city. Our reporter is there."),
+        ("reporter", "Schools are closed and buses are running on a reduced timetable, and the city's fire chief, "
+                     "Halvard Brekke-Onu, wants people to keep their windows shut, as he put it this afternoon."),
+        ("official", "Close your windows, stay inside, and check on anyone who lives alone."),
+        ("reporter", "The fire is expected to burn until the weekend."),
+    )
+    assert (found["official"].role, found["official"].name) == (OFFICIAL, "Halvard Brekke-Onu")
+
+
+def test_a_first_name_that_is_part_of_another_speakers_name_is_not_this_speakers():
+    """The anchor's thanks diarized onto the reporter's turn end reads as a hand-back naming the
+    anchor with the reporter's first name."""
+    found = labelled(
+        ("anchor", "Storms battered the coast overnight. Daniel Vasquez-Lind is at the harbour for us."),
+        ("reporter", "Boats were torn from their moorings, and the sea wall has a gap you could drive a car through. "
+                     "Back to you. Thank you, Daniel."),
+        ("anchor", "The clean-up starts tomorrow. Now the sport."),
+    )
+    assert found["reporter"].name == "Daniel Vasquez-Lind"
+    assert found["anchor"].name is None
+    assert any(e["rule"] == "part of another speaker's name" for e in found["anchor"].evidence)
+
+
+def test_a_place_the_description_names_never_becomes_a_name():
+    """The small recogniser labels "Broken Arrow" a person in the description; a run of common
+    words only lends a spelling, it never makes a heard name a person's."""
+    meta = VideoMetadata(id="x", title="Floods in Broken Arrow",
+                         description="Roads around Broken Arrow are closed after overnight flooding.")
+    found = labelled(
+        ("anchor", "Rivers burst their banks overnight. We go live now to Broken Arrow."),
+        ("reporter", "The water is still rising here, and the fire service has been taking people out of their homes by boat."),
+        metadata=meta,
+    )
+    assert found["reporter"].name is None
