@@ -146,7 +146,8 @@ def _merge_unpaired(spans: list[tuple[int, int, int, int]]) -> list[tuple[int, i
     return merged
 
 
-_EDGE_PUNCT = re.compile(r"^[^\w'’-]+|[^\w'’]+$")
+# Currency and percent signs are words' meaning, not punctuation ("19%" is not "19").
+_EDGE_PUNCT = re.compile(r"^[^\w'’$£€-]+|[^\w'’%]+$")
 
 
 def plain(word: str) -> str:
@@ -439,6 +440,19 @@ class CaptionFixer:
                 reasons.append("keeps " + ", ".join(repr(caption[k]) for k in kept) + " (the audio says little against it alone)")
                 if _letters(fixed) == _letters(caption):
                     doubts.append("no caption word has evidence against it alone")
+        elif margin >= needed and not doubts and not respelling and dropped_words > 0 and fixed:
+            # A word the fix would drop at either end of the caption run (a caption-only word
+            # grouped with its neighbour, "a" of "a 90%" / "19") stays unless the audio speaks
+            # against it alone.
+            for k, kept in ((0, [caption[0]] + fixed), (len(caption) - 1, fixed + [caption[-1]])):
+                if len(caption) < 2 or _letters([caption[k]]) in {_letters([w]) for w in fixed}:
+                    continue
+                measured_alone = self._compare(a0, a1, fixed, kept)
+                evidence.setdefault("edge_margins", []).append(None if measured_alone is None else round(measured_alone.value, 2))
+                if measured_alone is not None and measured_alone.value < needed:
+                    fixed = kept
+                    reasons.append(f"keeps {caption[k]!r} (the audio says little against it alone)")
+                    break
         reason = "; ".join(reasons + doubts)
         if margin >= needed and not doubts:
             confidence = min(0.99, 0.5 + margin / (4 * needed) + 0.1 * similarity + (0.1 if asr_is_name else 0.0))
@@ -453,6 +467,48 @@ class CaptionFixer:
             return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, confidence, CorrectionStatus.SUSPECTED, evidence)
         return None
 
+    def decide_repeat(self, c0: int, c1: int, a0: int) -> Correction | None:
+        """Caption words the ASR did not hear stay, except a word written twice ("the the",
+        "that that"), heard once: the repetition goes where the audio speaks against it as
+        against any dropped word (``fix_margin``, its tokens' mean log-probability at most
+        ``drop_log_prob``, the second judge agreeing)."""
+        options = self.options
+        words = self.alignment.caption_words
+        caption = [w.text for w in words[c0:c1]]
+        if not 0 < len(caption) <= options.max_dropped_words:
+            return None
+        before = [w.text for w in words[max(0, c0 - len(caption)) : c0]]
+        after = [w.text for w in words[c1 : c1 + len(caption)]]
+        if _letters(caption) not in (_letters(before), _letters(after)):
+            return None
+        measured = self._compare(a0, a0, [], caption)
+        if measured is None or measured.dropped is None:
+            return None
+        margin = measured.value
+        evidence = {
+            "log_likelihood_margin": round(measured.raw, 2),
+            "per_token_margin": round(margin, 2),
+            "dropped_token_log_prob": round(measured.dropped, 2),
+        }
+        doubts = []
+        if measured.dropped > options.drop_log_prob:
+            doubts.append("the audio does not speak against the repeated word(s)")
+        if margin >= options.fix_margin and not doubts and self.judge is not None:
+            second = self._compare(a0, a0, [], caption, self.judge)
+            if second is not None:
+                evidence["second_judge_margin"] = round(second.value, 2)
+                if second.value < options.judge_margin:
+                    doubts.append(f"the second judge prefers it by {second.value:.1f} nats only")
+        reason = "; ".join([f"{' '.join(caption)!r} written twice, heard once", f"audio prefers it once by {margin:.1f} nats (per token)", *doubts])
+        start, end = self.alignment.times[c0][0], self.alignment.times[c1 - 1][1]
+        if margin >= options.fix_margin and not doubts:
+            confidence = min(0.99, 0.5 + margin / (4 * options.fix_margin))
+            return Correction(start, end, self._speaker_at(a0), caption, [], reason, confidence, CorrectionStatus.FIXED, evidence)
+        if margin >= options.fix_margin - options.flip_band:
+            confidence = min(0.9, max(0.05, 0.3 + margin / (4 * options.fix_margin)))
+            return Correction(start, end, self._speaker_at(a0), caption, [], reason, confidence, CorrectionStatus.SUSPECTED, evidence)
+        return None
+
     def run(self) -> FixResult:
         alignment = self.alignment
         decisions: dict[int, tuple[int, Correction]] = {}  # caption start index -> (caption end, correction)
@@ -465,7 +521,14 @@ class CaptionFixer:
                 decisions[c0] = (c1, correction)
                 named.update(range(c0, c1))
         for block in alignment.blocks:
-            if block.kind is BlockKind.MATCH or block.kind is BlockKind.CAPTION_ONLY:
+            if block.kind is BlockKind.CAPTION_ONLY and not named & set(range(block.cap_start, block.cap_end)):
+                correction = self.decide_repeat(block.cap_start, block.cap_end, block.asr_start)
+                if correction is not None:
+                    corrections.append(correction)
+                    if correction.status is CorrectionStatus.FIXED:
+                        decisions[block.cap_start] = (block.cap_end, correction)
+                continue
+            if block.kind is BlockKind.MATCH:
                 continue
             cap = [w.text for w in alignment.caption_words[block.cap_start : block.cap_end]]
             asr = [w.word for w in alignment.asr_words[block.asr_start : block.asr_end]]
