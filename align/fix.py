@@ -467,20 +467,26 @@ class CaptionFixer:
             return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, confidence, CorrectionStatus.SUSPECTED, evidence)
         return None
 
-    def decide_repeat(self, c0: int, c1: int, a0: int) -> Correction | None:
+    def decide_repeat(self, c0: int, c1: int, a0: int) -> tuple[int, int, Correction] | None:
         """Caption words the ASR did not hear stay, except a word written twice ("the the",
         "that that"), heard once: the repetition goes where the audio speaks against it as
         against any dropped word (``fix_margin``, its tokens' mean log-probability at most
         ``drop_log_prob``, the second judge agreeing)."""
         options = self.options
-        words = self.alignment.caption_words
-        caption = [w.text for w in words[c0:c1]]
-        if not 0 < len(caption) <= options.max_dropped_words:
+        words = [w.text for w in self.alignment.caption_words]
+        # The repeated part: the run's first words written again just before it, or its last
+        # words written again just after it ("that" of "said that | that a record"); the rest of
+        # the run stays.
+        for size in range(min(c1 - c0, options.max_dropped_words), 0, -1):
+            if c0 - size >= 0 and _letters(words[c0 : c0 + size]) == _letters(words[c0 - size : c0]):
+                c1 = c0 + size
+                break
+            if c1 + size <= len(words) and _letters(words[c1 - size : c1]) == _letters(words[c1 : c1 + size]):
+                c0 = c1 - size
+                break
+        else:
             return None
-        before = [w.text for w in words[max(0, c0 - len(caption)) : c0]]
-        after = [w.text for w in words[c1 : c1 + len(caption)]]
-        if _letters(caption) not in (_letters(before), _letters(after)):
-            return None
+        caption = words[c0:c1]
         measured = self._compare(a0, a0, [], caption)
         if measured is None or measured.dropped is None:
             return None
@@ -503,10 +509,10 @@ class CaptionFixer:
         start, end = self.alignment.times[c0][0], self.alignment.times[c1 - 1][1]
         if margin >= options.fix_margin and not doubts:
             confidence = min(0.99, 0.5 + margin / (4 * options.fix_margin))
-            return Correction(start, end, self._speaker_at(a0), caption, [], reason, confidence, CorrectionStatus.FIXED, evidence)
+            return c0, c1, Correction(start, end, self._speaker_at(a0), caption, [], reason, confidence, CorrectionStatus.FIXED, evidence)
         if margin >= options.fix_margin - options.flip_band:
             confidence = min(0.9, max(0.05, 0.3 + margin / (4 * options.fix_margin)))
-            return Correction(start, end, self._speaker_at(a0), caption, [], reason, confidence, CorrectionStatus.SUSPECTED, evidence)
+            return c0, c1, Correction(start, end, self._speaker_at(a0), caption, [], reason, confidence, CorrectionStatus.SUSPECTED, evidence)
         return None
 
     def run(self) -> FixResult:
@@ -522,11 +528,12 @@ class CaptionFixer:
                 named.update(range(c0, c1))
         for block in alignment.blocks:
             if block.kind is BlockKind.CAPTION_ONLY and not named & set(range(block.cap_start, block.cap_end)):
-                correction = self.decide_repeat(block.cap_start, block.cap_end, block.asr_start)
-                if correction is not None:
+                repeat = self.decide_repeat(block.cap_start, block.cap_end, block.asr_start)
+                if repeat is not None:
+                    c0, c1, correction = repeat
                     corrections.append(correction)
                     if correction.status is CorrectionStatus.FIXED:
-                        decisions[block.cap_start] = (block.cap_end, correction)
+                        decisions[c0] = (c1, correction)
                 continue
             if block.kind is BlockKind.MATCH:
                 continue

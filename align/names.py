@@ -26,8 +26,8 @@ MAX_RUN_WORDS = 5
 # its length.
 MIN_LENGTH_RATIO = 0.7
 MAX_LENGTH_RATIO = 1.4
-# A name run needs this many letters: shorter ones ("Dev", "Ama") sound like too many words.
-MIN_NAME_LETTERS = 4
+# A name run needs this many letters: shorter ones ("Al", "Jo") sound like too many words.
+MIN_NAME_LETTERS = 3
 
 
 def letters(words: Sequence[str]) -> str:
