@@ -575,6 +575,14 @@ class CaptionFixer:
         cased = _captions_use_case(words)
         spelled = {_letters([w]) for phrase in phrases for w in phrase.split()}
         prompt = ", ".join(phrases)
+        # Caption runs that spell a name already are left to the respelling rule: a candidate
+        # never cuts through one ("May bury" of "May bury Cho"), it may only extend one to more
+        # of the same name ("Coffee" + "Mensah Boateng" for *Kofi Mensah-Boateng*).
+        keys = {run.key for run in runs}
+        right = [(i, j, _letters(words[i:j])) for i in range(len(words)) for j in range(i + 1, min(len(words), i + MAX_RUN_WORDS) + 1)
+                 if _letters(words[i:j]) in keys]
+        candidates = [c for c in candidates if all(
+            j <= c.start or c.end <= i or (c.start <= i and j <= c.end and key in c.run.key) for i, j, key in right)]
         placed = [(c, p) for c in candidates if (p := self._name_position(c, words, cased, spelled)) is not None]
         decided = []
         for cluster in _overlapping(placed):
@@ -678,11 +686,11 @@ class CaptionFixer:
         return "the ASR spells the name there" if candidate.asr_span is not None else None
 
     def _heard_names(self, runs: Sequence[NameRun]) -> list[NameCandidate]:
-        """Name runs the ASR spelled exactly where the captions have other words: the caption
-        runs of that disagreement that sound somewhat alike (``suspect_similarity``) are
-        candidates ("Thomas veer biscuit" where the ASR wrote *Tomasz Wierzbicki*)."""
+        """Name runs the ASR spelled where the captions have other words (exactly, or as alike
+        as ``name_similarity``): the caption runs of that disagreement whose sound codes are
+        somewhat alike (``suspect_similarity``) are candidates ("Thomas veer biscuit" where the
+        ASR wrote *Tomasz Wierzbicki*, "Rory" where it wrote "Ruair" for *Ruairí*)."""
         alignment = self.alignment
-        by_key = {run.key: run for run in runs}
         found = []
         for block in alignment.blocks:
             if block.kind is not BlockKind.SUBSTITUTION:
@@ -692,7 +700,11 @@ class CaptionFixer:
             starts = whole_word_starts([_Piece(w) for w in pieces]) + [len(pieces)]
             for i in range(len(starts)):
                 for j in range(i + 1, len(starts)):
-                    run = by_key.get(_letters(_join_asr_words(pieces[starts[i] : starts[j]])))
+                    heard = _join_asr_words(pieces[starts[i] : starts[j]])
+                    # The ASR's spelling of the name, or one as alike as a caption run must be
+                    # ("Ruair" for *Ruairí*).
+                    matched = closest_name(heard, runs, self.options.name_similarity) if _letters(heard) not in {r.key for r in runs} else None
+                    run = next((r for r in runs if r.key == _letters(heard)), None) or (matched[0] if matched else None)
                     if run is None:
                         continue
                     for c0 in range(len(cap)):

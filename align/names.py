@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+import jellyfish
 from rapidfuzz.distance import Indel
 
 from align.alignment import normalize_token
@@ -105,14 +106,26 @@ def name_similarity(caption: Sequence[str], run: NameRun) -> float:
     return min(phonetic_similarity(caption, run.words), Indel.normalized_similarity(letters(caption), run.key) + 0.2)
 
 
+def _lengths_agree(key: str, name_key: str, by_sound: bool) -> bool:
+    """Letters of about the same length; by sound, sound codes of about the same length will do
+    ("Rory" / *Ruairí*: RR / RR)."""
+    if MIN_LENGTH_RATIO <= len(name_key) / len(key) <= MAX_LENGTH_RATIO:
+        return True
+    if not by_sound:
+        return False
+    codes, name_codes = jellyfish.metaphone(key), jellyfish.metaphone(name_key)
+    return bool(codes) and MIN_LENGTH_RATIO <= len(name_codes) / len(codes) <= MAX_LENGTH_RATIO
+
+
 def closest_name(
     caption: Sequence[str], runs: Sequence[NameRun], threshold: float, by_sound: bool = False
 ) -> tuple[NameRun, float] | None:
     """The name run the caption words sound like but do not spell, or None. Every caption word
     takes part (lengths must agree), none is a whole word of that run spelled right, and no
     words at either end already spell a name ("Glen more" of "at Glen more" is *Glenmore*:
-    "at" is another word, not part of the name). ``by_sound``: compare the sound codes alone,
-    where the ASR spelled that name there ("Coral" for *Kourou*)."""
+    "at" is another word, not part of the name). ``by_sound``: where the ASR spelled that name
+    there, the sound codes alone may make them alike ("Coral" for *Kourou*, "Rory" for
+    *Ruairí*)."""
     key = letters(caption)
     if len(key) < MIN_NAME_LETTERS or not all(letters([w]) for w in caption):
         return None
@@ -122,7 +135,7 @@ def closest_name(
         return None  # spelled as the video spells it
     best: tuple[NameRun, float] | None = None
     for run in runs:
-        if not MIN_LENGTH_RATIO <= len(run.key) / len(key) <= MAX_LENGTH_RATIO:
+        if not _lengths_agree(key, run.key, by_sound):
             continue
         if len(caption) > 1 and len(caption) > len(spoken_parts(run.words)) + EXTRA_WORDS:
             continue

@@ -43,3 +43,14 @@ def test_words_around_a_name_spelled_right_are_other_words():
     runs = name_runs(["Glenmore Elementary", "Maybury-Cho"])
     assert closest_name(["at", "Glen", "more"], runs, 0.6) is None
     assert closest_name(["May", "bury", "Cho", "told"], runs, 0.6) is None
+
+
+def test_where_the_asr_spelled_the_name_its_sound_is_enough():
+    runs = name_runs(["Ruairí Devlin", "Kourou", "Darnell Whitehorse"])
+    # letters too unlike for a caption run on its own ...
+    assert closest_name(["Rory"], runs, 0.75) is None
+    # ... but the ASR spelled the name there, and the sound codes agree
+    assert closest_name(["Rory"], runs, 0.6, by_sound=True)[0].words == ("Ruairí",)
+    assert closest_name(["Coral"], runs, 0.6, by_sound=True)[0].words == ("Kourou",)
+    # half a name is not the name, whatever it sounds like
+    assert closest_name(["White"], runs, 0.6, by_sound=True) is None
