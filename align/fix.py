@@ -691,6 +691,7 @@ class CaptionFixer:
         somewhat alike (``suspect_similarity``) are candidates ("Thomas veer biscuit" where the
         ASR wrote *Tomasz Wierzbicki*, "Rory" where it wrote "Ruair" for *Ruairí*)."""
         alignment = self.alignment
+        by_key = {run.key: run for run in runs}
         found = []
         for block in alignment.blocks:
             if block.kind is not BlockKind.SUBSTITUTION:
@@ -699,12 +700,14 @@ class CaptionFixer:
             pieces = [w.word for w in alignment.asr_words[block.asr_start : block.asr_end]]
             starts = whole_word_starts([_Piece(w) for w in pieces]) + [len(pieces)]
             for i in range(len(starts)):
-                for j in range(i + 1, len(starts)):
+                for j in range(i + 1, min(len(starts), i + MAX_RUN_WORDS + 1)):
                     heard = _join_asr_words(pieces[starts[i] : starts[j]])
                     # The ASR's spelling of the name, or one as alike as a caption run must be
                     # ("Ruair" for *Ruairí*).
-                    matched = closest_name(heard, runs, self.options.name_similarity) if _letters(heard) not in {r.key for r in runs} else None
-                    run = next((r for r in runs if r.key == _letters(heard)), None) or (matched[0] if matched else None)
+                    run = by_key.get(_letters(heard))
+                    if run is None:
+                        matched = closest_name(heard, runs, self.options.name_similarity)
+                        run = matched[0] if matched else None
                     if run is None:
                         continue
                     for c0 in range(len(cap)):
