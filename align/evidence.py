@@ -205,7 +205,10 @@ class EntityLexicon:
         return False
 
     def trusted_phrases(self) -> list[str]:
-        return [self.phrases[k] for k in self.trusted if k in self.phrases]
+        """The title's and description's names in the order they first appear there (never a
+        set's order: the names are read to Whisper as a prompt, and the same video must get the
+        same prompt in every process)."""
+        return [phrase for key, phrase in self.phrases.items() if key in self.trusted]
 
 
 def _key(words: Sequence[str]) -> str:
