@@ -59,24 +59,29 @@ class AcousticScorer:
             self._encoded = {key: (self.model.encode(pad_or_trim(features)), num_frames)}
         return self._encoded[key]
 
-    def token_log_probs(self, start: float, text: str) -> tuple[list[int], list[float]] | None:
+    def token_log_probs(self, start: float, text: str, prompt: str | None = None) -> tuple[list[int], list[float]] | None:
         """The tokens of ``text`` and the log-probability of each as the transcript of the audio
         from ``start`` (the text may end before the 30 s window does); None when the text is
-        longer than Whisper's decoder can read at once (448 positions): no evidence, not a crash."""
+        longer than Whisper's decoder can read at once (448 positions): no evidence, not a crash.
+        ``prompt``: previous text the decoder reads first, the way faster-whisper passes hotwords
+        (the names a video spells, for a reading that is one of them)."""
         tokens = self.tokenizer.encode(" " + text.strip())
         if not tokens:
             return [], []
-        if len(tokens) + len(self.tokenizer.sot_sequence) >= MAX_DECODER_POSITIONS:
+        start_sequence = list(self.tokenizer.sot_sequence)
+        if prompt and prompt.strip():
+            start_sequence = [self.tokenizer.sot_prev, *self.tokenizer.encode(" " + prompt.strip())[: MAX_DECODER_POSITIONS // 4], *start_sequence]
+        if len(tokens) + len(start_sequence) >= MAX_DECODER_POSITIONS:
             return None
         encoder_output, num_frames = self._encode(start)
         result = self.model.model.align(
-            encoder_output, self.tokenizer.sot_sequence, [tokens], [num_frames], median_filter_width=7
+            encoder_output, start_sequence, [tokens], [num_frames], median_filter_width=7
         )[0]
         return list(tokens), [math.log(max(p, 1e-12)) for p in result.text_token_probs]
 
-    def log_likelihood(self, start: float, text: str) -> float | None:
+    def log_likelihood(self, start: float, text: str, prompt: str | None = None) -> float | None:
         """Sum of token log-probabilities of ``text`` over the audio from ``start`` (None: no evidence)."""
-        scored = self.token_log_probs(start, text)
+        scored = self.token_log_probs(start, text, prompt)
         return None if scored is None else float(sum(scored[1]))
 
 
@@ -200,7 +205,10 @@ class EntityLexicon:
         return False
 
     def trusted_phrases(self) -> list[str]:
-        return [self.phrases[k] for k in self.trusted if k in self.phrases]
+        """The title's and description's names in the order they first appear there (never a
+        set's order: the names are read to Whisper as a prompt, and the same video must get the
+        same prompt in every process)."""
+        return [phrase for key, phrase in self.phrases.items() if key in self.trusted]
 
 
 def _key(words: Sequence[str]) -> str:

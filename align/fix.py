@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from rapidfuzz.distance import Indel
@@ -20,6 +20,7 @@ from rapidfuzz.distance import Indel
 from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
 from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonetic_similarity
+from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, find_name_candidates, name_runs, name_similarity
 from retranscribe.results import Correction, CorrectionStatus
 
 CONTEXT_WORDS = 4
@@ -145,7 +146,8 @@ def _merge_unpaired(spans: list[tuple[int, int, int, int]]) -> list[tuple[int, i
     return merged
 
 
-_EDGE_PUNCT = re.compile(r"^[^\w'’-]+|[^\w'’]+$")
+# Currency and percent signs are words' meaning, not punctuation ("19%" is not "19").
+_EDGE_PUNCT = re.compile(r"^[^\w'’$£€-]+|[^\w'’%]+$")
 
 
 def plain(word: str) -> str:
@@ -210,6 +212,13 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def _only_common_words(words: Sequence[str], zipf: float) -> bool:
+    """Whether every word is one of the language's most common words (articles, pronouns,
+    prepositions, auxiliaries, "one": wordfreq Zipf frequency at least ``zipf``); digits say more."""
+    plain_words = [plain(w).lower() for w in words]
+    return bool(plain_words) and all(w and not w[0].isdigit() and _zipf(w) >= zipf for w in plain_words)
+
+
 def _is_rare_real_word(word: str, below: float) -> bool:
     """A word in the language's lexicon (wordfreq knows it) but rarely written: a captioner
     who wrote it most likely heard it ("nailbiter"); a typo or mishearing is a common word or
@@ -264,7 +273,9 @@ class CaptionFixer:
         after = [plain(w) for w in _join_asr_words([w.word for w in asr[a1:ctx_end]])]
         return before, after
 
-    def _compare(self, a0: int, a1: int, reading: Sequence[str], other: Sequence[str], scorer: AcousticScorer | None = None) -> Margin | None:
+    def _compare(
+        self, a0: int, a1: int, reading: Sequence[str], other: Sequence[str], scorer: AcousticScorer | None = None, prompt: str | None = None
+    ) -> Margin | None:
         """How much better the audio fits ``reading`` than ``other`` in the place of ASR words a0..a1."""
         scorer = scorer or self.scorer
         if scorer is None:
@@ -274,8 +285,8 @@ class CaptionFixer:
             return None
         before, after = window
         as_text = lambda words: " ".join(w for w in words if w)
-        first = scorer.token_log_probs(self._window_start, as_text(before + [plain(w) for w in reading] + after))
-        second = scorer.token_log_probs(self._window_start, as_text(before + [plain(w) for w in other] + after))
+        first = scorer.token_log_probs(self._window_start, as_text(before + [plain(w) for w in reading] + after), prompt)
+        second = scorer.token_log_probs(self._window_start, as_text(before + [plain(w) for w in other] + after), prompt)
         if first is None or second is None:
             return None
         (tokens_a, lp_a), (tokens_b, lp_b) = first, second
@@ -307,6 +318,19 @@ class CaptionFixer:
         heard = _join_asr_words([w.word for w in self.alignment.asr_words[a0:a1]])
         return self._compare(a0, a1, heard, caption)
 
+    def _word_margins(self, a0: int, a1: int, caption: list[str], fixed: list[str]) -> list[float | None]:
+        """For a fix of as many words as the caption has, how much the audio prefers the fix to
+        the fix with each caption word put back: the evidence against each caption word."""
+        margins: list[float | None] = []
+        for k in range(len(fixed)):
+            if _letters([caption[k]]) == _letters([fixed[k]]):
+                margins.append(None)
+                continue
+            kept = fixed[:k] + [caption[k]] + fixed[k + 1 :]
+            measured = self._compare(a0, a1, fixed, kept)
+            margins.append(None if measured is None else round(measured.value, 2))
+        return margins
+
     def _splits_a_number(self, c0: int, c1: int) -> bool:
         """Whether caption words c0..c1 are part of a longer spelled-out number ("four" of
         "four thousand"): fixing a part alone makes a form neither side wrote."""
@@ -337,10 +361,13 @@ class CaptionFixer:
         caption_is_name = self.lexicon.contains(caption) or self.lexicon.covers(caption)
         asr_is_name = self.lexicon.covers(fixed)
         respelling = _letters(caption) == _letters(fixed)
+        to_common = bool(caption) and similarity < options.suspect_similarity and _only_common_words(fixed, options.common_word_zipf)
         if respelling:
             needed = options.spelling_margin
         elif caption_is_name and not asr_is_name:
             needed = options.name_fix_margin
+        elif to_common:
+            needed = options.common_word_margin
         else:
             needed = options.fix_margin
         start = alignment.times[c0][0] if c1 > c0 else alignment.asr_words[a0].start
@@ -402,6 +429,30 @@ class CaptionFixer:
                 evidence["second_judge_margin"] = round(second.value, 2)
                 if second.value < options.judge_margin:
                     doubts.append(f"the second judge prefers it by {second.value:.1f} nats only")
+        if margin >= needed and not doubts and not respelling and len(caption) == len(fixed) > 1:
+            # Word for word: a caption word stays where the audio says little against it once
+            # the others are fixed ("can feed" / "can't heat" -> "can't feed").
+            word_margins = self._word_margins(a0, a1, caption, fixed)
+            evidence["word_margins"] = word_margins
+            kept = [k for k, m in enumerate(word_margins) if m is not None and m < needed]
+            if kept:
+                fixed = [caption[k] if k in kept else word for k, word in enumerate(fixed)]
+                reasons.append("keeps " + ", ".join(repr(caption[k]) for k in kept) + " (the audio says little against it alone)")
+                if _letters(fixed) == _letters(caption):
+                    doubts.append("no caption word has evidence against it alone")
+        elif margin >= needed and not doubts and not respelling and dropped_words > 0 and fixed:
+            # A word the fix would drop at either end of the caption run (a caption-only word
+            # grouped with its neighbour, "a" of "a 90%" / "19") stays unless the audio speaks
+            # against it alone.
+            for k, kept in ((0, [caption[0]] + fixed), (len(caption) - 1, fixed + [caption[-1]])):
+                if len(caption) < 2 or _letters([caption[k]]) in {_letters([w]) for w in fixed}:
+                    continue
+                measured_alone = self._compare(a0, a1, fixed, kept)
+                evidence.setdefault("edge_margins", []).append(None if measured_alone is None else round(measured_alone.value, 2))
+                if measured_alone is not None and measured_alone.value < needed:
+                    fixed = kept
+                    reasons.append(f"keeps {caption[k]!r} (the audio says little against it alone)")
+                    break
         reason = "; ".join(reasons + doubts)
         if margin >= needed and not doubts:
             confidence = min(0.99, 0.5 + margin / (4 * needed) + 0.1 * similarity + (0.1 if asr_is_name else 0.0))
@@ -416,19 +467,83 @@ class CaptionFixer:
             return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, confidence, CorrectionStatus.SUSPECTED, evidence)
         return None
 
+    def decide_repeat(self, c0: int, c1: int, a0: int) -> tuple[int, int, Correction] | None:
+        """Caption words the ASR did not hear stay, except a word written twice ("the the",
+        "that that"), heard once: the repetition goes where the audio speaks against it as
+        against any dropped word (``fix_margin``, its tokens' mean log-probability at most
+        ``drop_log_prob``, the second judge agreeing)."""
+        options = self.options
+        words = [w.text for w in self.alignment.caption_words]
+        # The repeated part: the run's first words written again just before it, or its last
+        # words written again just after it ("that" of "said that | that a record"); the rest of
+        # the run stays.
+        for size in range(min(c1 - c0, options.max_dropped_words), 0, -1):
+            if c0 - size >= 0 and _letters(words[c0 : c0 + size]) == _letters(words[c0 - size : c0]):
+                c1 = c0 + size
+                break
+            if c1 + size <= len(words) and _letters(words[c1 - size : c1]) == _letters(words[c1 : c1 + size]):
+                c0 = c1 - size
+                break
+        else:
+            return None
+        caption = words[c0:c1]
+        measured = self._compare(a0, a0, [], caption)
+        if measured is None or measured.dropped is None:
+            return None
+        margin = measured.value
+        evidence = {
+            "log_likelihood_margin": round(measured.raw, 2),
+            "per_token_margin": round(margin, 2),
+            "dropped_token_log_prob": round(measured.dropped, 2),
+        }
+        doubts = []
+        if measured.dropped > options.drop_log_prob:
+            doubts.append("the audio does not speak against the repeated word(s)")
+        if margin >= options.fix_margin and not doubts and self.judge is not None:
+            second = self._compare(a0, a0, [], caption, self.judge)
+            if second is not None:
+                evidence["second_judge_margin"] = round(second.value, 2)
+                if second.value < options.judge_margin:
+                    doubts.append(f"the second judge prefers it by {second.value:.1f} nats only")
+        reason = "; ".join([f"{' '.join(caption)!r} written twice, heard once", f"audio prefers it once by {margin:.1f} nats (per token)", *doubts])
+        start, end = self.alignment.times[c0][0], self.alignment.times[c1 - 1][1]
+        if margin >= options.fix_margin and not doubts:
+            confidence = min(0.99, 0.5 + margin / (4 * options.fix_margin))
+            return c0, c1, Correction(start, end, self._speaker_at(a0), caption, [], reason, confidence, CorrectionStatus.FIXED, evidence)
+        if margin >= options.fix_margin - options.flip_band:
+            confidence = min(0.9, max(0.05, 0.3 + margin / (4 * options.fix_margin)))
+            return c0, c1, Correction(start, end, self._speaker_at(a0), caption, [], reason, confidence, CorrectionStatus.SUSPECTED, evidence)
+        return None
+
     def run(self) -> FixResult:
         alignment = self.alignment
         decisions: dict[int, tuple[int, Correction]] = {}  # caption start index -> (caption end, correction)
         insertions: dict[int, list[Correction]] = {}  # caption index before which words go
         corrections: list[Correction] = []
+        named: set[int] = set()
+        for c0, c1, correction in self._name_pass():
+            corrections.append(correction)
+            if correction.status is CorrectionStatus.FIXED:
+                decisions[c0] = (c1, correction)
+                named.update(range(c0, c1))
         for block in alignment.blocks:
-            if block.kind is BlockKind.MATCH or block.kind is BlockKind.CAPTION_ONLY:
+            if block.kind is BlockKind.CAPTION_ONLY and not named & set(range(block.cap_start, block.cap_end)):
+                repeat = self.decide_repeat(block.cap_start, block.cap_end, block.asr_start)
+                if repeat is not None:
+                    c0, c1, correction = repeat
+                    corrections.append(correction)
+                    if correction.status is CorrectionStatus.FIXED:
+                        decisions[c0] = (c1, correction)
+                continue
+            if block.kind is BlockKind.MATCH:
                 continue
             cap = [w.text for w in alignment.caption_words[block.cap_start : block.cap_end]]
             asr = [w.word for w in alignment.asr_words[block.asr_start : block.asr_end]]
             for c0, c1, a0, a1 in split_block(cap, asr):
                 c0, c1 = block.cap_start + c0, block.cap_start + c1
                 a0, a1 = block.asr_start + a0, block.asr_start + a1
+                if named & set(range(c0, c1)) or (c0 == c1 and c0 in named):
+                    continue  # decided as part of a name
                 correction = self.decide(c0, c1, a0, a1)
                 if correction is None:
                     continue
@@ -439,85 +554,209 @@ class CaptionFixer:
                     decisions[c0] = (c1, correction)
                 else:
                     insertions.setdefault(c0, []).append(correction)
-        if self.scorer is not None and self.lexicon.trusted:
-            self._lexicon_pass(decisions, corrections)
         corrections.sort(key=lambda c: (c.start, c.end))
         return FixResult(self._apply(decisions, insertions), corrections)
 
-    def _lexicon_pass(self, decisions: dict[int, tuple[int, Correction]], corrections: list[Correction]) -> None:
+    def _name_pass(self) -> list[tuple[int, int, Correction]]:
         """Names the video spells itself, proposed as candidates themselves: a caption run that
-        sounds like a name of the title or description but is spelled otherwise is scored
-        against that spelling over the audio, whatever the ASR heard there (it may misspell the
-        name too). Runs already fixed are left alone."""
+        sounds like a name of the title or description but is spelled otherwise (``align.names``,
+        or paired with the ASR's exact spelling of it) is decided as a whole, before the
+        word-by-word disagreements, whatever the ASR heard there (it may misspell the name too).
+        Of overlapping candidates the one the audio prefers most is decided: where a name ends
+        is the audio's to say."""
+        if self.scorer is None or not self.lexicon.trusted:
+            return []
         alignment = self.alignment
-        options = self.options
-        covered = set()
-        for c0, (c1, _) in decisions.items():
-            covered.update(range(c0, c1))
-        suspected = {(tuple(c.caption_words)) for c in corrections}
-        names = _name_runs(self.lexicon.trusted_phrases())
-        partner = _asr_partner_index(alignment)
         words = [w.text for w in alignment.caption_words]
-        index = 0
-        while index < len(words):
-            best = None
-            for size in range(min(MAX_GROUP, len(words) - index), 0, -1):
-                span = range(index, index + size)
-                if any(i in covered for i in span):
+        phrases = self.lexicon.trusted_phrases()
+        runs = name_runs(phrases)
+        candidates = find_name_candidates(words, runs, self.options.name_similarity) + self._heard_names(runs)
+        partner = _asr_partner_index(alignment)
+        cased = _captions_use_case(words)
+        spelled = {_letters([w]) for phrase in phrases for w in phrase.split()}
+        prompt = ", ".join(phrases)
+        # Caption runs that spell a name already are left to the respelling rule: a candidate
+        # never cuts through one ("May bury" of "May bury Cho"), it may only extend one to more
+        # of the same name ("Coffee" + "Mensah Boateng" for *Kofi Mensah-Boateng*).
+        keys = {run.key for run in runs}
+        right = [(i, j, _letters(words[i:j])) for i in range(len(words)) for j in range(i + 1, min(len(words), i + MAX_RUN_WORDS) + 1)
+                 if _letters(words[i:j]) in keys]
+        candidates = [c for c in candidates if all(
+            j <= c.start or c.end <= i or (c.start <= i and j <= c.end and key in c.run.key) for i, j, key in right)]
+        placed = [(c, p) for c in candidates if (p := self._name_position(c, words, cased, spelled)) is not None]
+        decided = []
+        for cluster in _overlapping(placed):
+            # One stretch of captions and audio for every candidate of the cluster, so that their
+            # margins compare: each reading differs from the caption words only in its candidate.
+            c_lo, c_hi = min(c.start for c, _ in cluster), max(c.end for c, _ in cluster)
+            a0, a1 = partner[c_lo], partner[c_hi - 1] + 1
+            for c, _ in cluster:
+                if c.asr_span is not None:
+                    a0, a1 = min(a0, c.asr_span[0]), max(a1, c.asr_span[1])
+            region = words[c_lo:c_hi]
+            considered: dict[tuple[int, int, str], tuple[NameCandidate, str]] = {}
+            for candidate, _ in cluster:
+                candidate = self._trimmed(candidate, words, a0, a1)
+                matched = closest_name(
+                    words[candidate.start : candidate.end],
+                    [candidate.run] if candidate.asr_span is not None else runs,
+                    self.options.suspect_similarity if candidate.asr_span is not None else self.options.name_similarity,
+                    by_sound=candidate.asr_span is not None,
+                )
+                if matched is None:
+                    continue  # what is left of it after trimming is no name
+                candidate = replace(candidate, run=matched[0], similarity=matched[1])
+                position = self._name_position(candidate, words, cased, spelled)
+                if position is not None:
+                    considered.setdefault((candidate.start, candidate.end, candidate.run.key), (candidate, position))
+            outcomes = []
+            for candidate, position in considered.values():
+                reading = words[c_lo : candidate.start] + list(candidate.run.words) + words[candidate.end : c_hi]
+                measured = self._compare(a0, a1, reading, region, prompt=prompt)
+                if measured is None:
                     continue
-                caption = words[index : index + size]
-                candidate = _closest_name(caption, names, options.name_similarity)
-                if candidate is not None:
-                    best = (size, caption, candidate)
-                    break
-            if best is None:
-                index += 1
-                continue
-            size, caption, candidate = best
-            c0, c1 = index, index + size
-            a0, a1 = partner[c0], partner[c1 - 1] + 1
-            correction = self._decide_name(c0, c1, a0, a1, caption, candidate)
-            if correction is not None and tuple(caption) not in suspected:
-                corrections.append(correction)
-                if correction.status is CorrectionStatus.FIXED:
-                    decisions[c0] = (c1, correction)
-            index = c1
+                correction = self._decide_name(candidate, a0, a1, reading, region, measured, position, prompt)
+                if correction is not None:
+                    outcomes.append((correction.status is not CorrectionStatus.FIXED, -measured.value, -candidate.similarity, candidate, correction))
+            # Fixes first, the audio's favourite first; a suspicion only where no fix overlaps it.
+            taken: set[int] = set()
+            for *_, candidate, correction in sorted(outcomes, key=lambda o: o[:3]):
+                span = set(range(candidate.start, candidate.end))
+                if span & taken:
+                    continue
+                taken |= span
+                decided.append((candidate.start, candidate.end, correction))
+        return decided
 
-    def _decide_name(self, c0: int, c1: int, a0: int, a1: int, caption: list[str], candidate: list[str]) -> Correction | None:
-        options = self.options
-        measured = self._compare(a0, a1, candidate, caption)
-        if measured is None:
+    def _trimmed(self, candidate: NameCandidate, words: list[str], a0: int, a1: int) -> NameCandidate:
+        """The candidate without the words at its ends that are no part of the name: a word
+        without which the run sounds no less like the name ("the" of "the McDonald Carr", "told"
+        of "Perez Whitcomb told"), or one the ASR heard as that same word outside its own reading
+        of the name ("is" of "Saint Albin day Mont is" beside *Saint-Albans-de-Monts is*). A name
+        fix never drops a caption word that is not part of the name."""
+        separate = self._separately_heard(candidate, a0, a1)
+        while candidate.end - candidate.start > 1:
+            alike = name_similarity(words[candidate.start : candidate.end], candidate.run)
+            for start, end, edge in ((candidate.start + 1, candidate.end, candidate.start), (candidate.start, candidate.end - 1, candidate.end - 1)):
+                if edge in separate or name_similarity(words[start:end], candidate.run) > alike:
+                    break
+            else:
+                return candidate
+            candidate = replace(candidate, start=start, end=end)
+        return candidate
+
+    def _separately_heard(self, candidate: NameCandidate, a0: int, a1: int) -> set[int]:
+        """Caption words of the candidate that the alignment matches with an ASR word lying
+        outside the ASR's closest reading of the name (its run of words most alike in letters)."""
+        alignment = self.alignment
+        asr = alignment.asr_words
+        lo, hi = max(0, a0 - 1), min(len(asr), a1 + 1)
+        starts = [i for i in whole_word_starts(asr[lo:hi])] + [hi - lo]
+        best, reading = -1.0, (lo, lo)
+        for i in range(len(starts) - 1):
+            for j in range(i + 1, len(starts)):
+                alike = Indel.normalized_similarity(_letters(_join_asr_words([w.word for w in asr[lo + starts[i] : lo + starts[j]]])), candidate.run.key)
+                if alike > best:
+                    best, reading = alike, (lo + starts[i], lo + starts[j])
+        separate = set()
+        for block in alignment.blocks:
+            if block.kind is not BlockKind.MATCH or block.cap_end - block.cap_start != block.asr_end - block.asr_start:
+                continue
+            for offset in range(block.cap_end - block.cap_start):
+                c, a = block.cap_start + offset, block.asr_start + offset
+                if candidate.start <= c < candidate.end and not reading[0] <= a < reading[1]:
+                    separate.add(c)
+        return separate
+
+    def _name_position(self, candidate: NameCandidate, words: list[str], cased: bool, spelled: set[str]) -> str | None:
+        """Why the caption run stands where a name would, or None: a name is never proposed for
+        real words in a non-name context. Where the captions use capitals, a capitalised word in
+        the run or another word of the same name beside it; in lower-case captions, that
+        neighbour or the ASR's own spelling of the name there. A run holding a word the video
+        spells as a name ("Ines", "Lakeview") is that name, not a misspelling of another."""
+        caption = words[candidate.start : candidate.end]
+        if any(_letters([w]) in spelled for w in caption):
             return None
+        others = candidate.run.other_parts()
+        beside = [words[i] for i in (candidate.start - 1, candidate.end) if 0 <= i < len(words)]
+        if any(_letters([w]) in others for w in beside):
+            return "beside another part of the name"
+        if cased:
+            return "capitalised" if any(w[:1].isupper() for w in caption) else None
+        return "the ASR spells the name there" if candidate.asr_span is not None else None
+
+    def _heard_names(self, runs: Sequence[NameRun]) -> list[NameCandidate]:
+        """Name runs the ASR spelled where the captions have other words (exactly, or as alike
+        as ``name_similarity``): the caption runs of that disagreement whose sound codes are
+        somewhat alike (``suspect_similarity``) are candidates ("Thomas veer biscuit" where the
+        ASR wrote *Tomasz Wierzbicki*, "Rory" where it wrote "Ruair" for *Ruairí*)."""
+        alignment = self.alignment
+        by_key = {run.key: run for run in runs}
+        found = []
+        for block in alignment.blocks:
+            if block.kind is not BlockKind.SUBSTITUTION:
+                continue
+            cap = [w.text for w in alignment.caption_words[block.cap_start : block.cap_end]]
+            pieces = [w.word for w in alignment.asr_words[block.asr_start : block.asr_end]]
+            starts = whole_word_starts([_Piece(w) for w in pieces]) + [len(pieces)]
+            for i in range(len(starts)):
+                for j in range(i + 1, min(len(starts), i + MAX_RUN_WORDS + 1)):
+                    heard = _join_asr_words(pieces[starts[i] : starts[j]])
+                    # The ASR's spelling of the name, or one as alike as a caption run must be
+                    # ("Ruair" for *Ruairí*).
+                    run = by_key.get(_letters(heard))
+                    if run is None:
+                        matched = closest_name(heard, runs, self.options.name_similarity)
+                        run = matched[0] if matched else None
+                    if run is None:
+                        continue
+                    for c0 in range(len(cap)):
+                        for c1 in range(c0 + 1, min(len(cap), c0 + MAX_RUN_WORDS) + 1):
+                            match = closest_name(cap[c0:c1], [run], self.options.suspect_similarity, by_sound=True)
+                            if match is not None:
+                                found.append(NameCandidate(block.cap_start + c0, block.cap_start + c1, run, match[1],
+                                                           (block.asr_start + starts[i], block.asr_start + starts[j])))
+        return found
+
+    def _decide_name(
+        self, candidate: NameCandidate, a0: int, a1: int, reading: list[str], region: list[str], measured: Margin, position: str, prompt: str
+    ) -> Correction | None:
+        """A name candidate is fixed where the audio, read with the video's names in mind,
+        prefers the video's spelling by ``name_margin`` for both judges; within ``flip_band``
+        below that it is suspected."""
+        options = self.options
+        c0, c1 = candidate.start, candidate.end
+        caption = [w.text for w in self.alignment.caption_words[c0:c1]]
+        name = list(candidate.run.words)
         margin = measured.value
-        similarity = phonetic_similarity(caption, candidate)
+        if margin < options.name_margin - options.flip_band:
+            return None
         evidence = {
             "log_likelihood_margin": round(measured.raw, 2),
             "per_token_margin": round(margin, 2),
-            "phonetic_similarity": round(similarity, 3),
+            "phonetic_similarity": round(candidate.similarity, 3),
+            "name_position": position,
+            "asr_spells_it": candidate.asr_span is not None,
             "candidate": "the video's own spelling (title/description)",
         }
         doubts = []
-        if margin >= options.fix_margin and self.judge is not None:
-            second = self._compare(a0, a1, candidate, caption, self.judge)
+        if margin >= options.name_margin and self.judge is not None:
+            second = self._compare(a0, a1, reading, region, self.judge, prompt=prompt)
             if second is not None:
                 evidence["second_judge_margin"] = round(second.value, 2)
-                if second.value < options.judge_margin:
+                if second.value < options.name_margin:
                     doubts.append(f"the second judge prefers it by {second.value:.1f} nats only")
         reason = "; ".join(
-            ["the video spells this name so", f"sounds alike ({similarity:.2f})", f"audio prefers that spelling by {margin:.1f} nats (per token)", *doubts]
+            ["the video spells this name so", position, f"sounds alike ({candidate.similarity:.2f})",
+             f"with the video's names in mind the audio prefers that spelling by {margin:.1f} nats (per token)", *doubts]
         )
         start, end = self.alignment.times[c0][0], self.alignment.times[c1 - 1][1]
         speaker = self._speaker_at(a0)
-        if margin >= options.fix_margin and not doubts:
-            confidence = min(0.99, 0.5 + margin / (4 * options.fix_margin) + 0.1 * similarity)
-            return Correction(start, end, speaker, caption, candidate, reason, confidence, CorrectionStatus.FIXED, evidence)
-        if margin >= -options.flip_band:
-            # The video spells the name otherwise and the audio does not speak against that
-            # spelling (sound-alikes leave it no say): listed for a person, whatever the ASR
-            # heard there on this machine.
-            confidence = min(0.9, max(0.05, 0.3 + margin / (4 * options.fix_margin)))
-            return Correction(start, end, speaker, caption, candidate, reason, confidence, CorrectionStatus.SUSPECTED, evidence)
-        return None
+        if margin >= options.name_margin and not doubts:
+            confidence = min(0.99, 0.6 + margin / (4 * options.fix_margin) + 0.1 * candidate.similarity)
+            return Correction(start, end, speaker, caption, name, reason, confidence, CorrectionStatus.FIXED, evidence)
+        confidence = min(0.9, max(0.05, 0.3 + margin / (4 * options.fix_margin)))
+        return Correction(start, end, speaker, caption, name, reason, confidence, CorrectionStatus.SUSPECTED, evidence)
 
     def _apply(self, decisions, insertions) -> list[FixedWord]:
         alignment = self.alignment
@@ -542,42 +781,27 @@ class CaptionFixer:
         return words
 
 
-def _name_runs(phrases: Sequence[str]) -> list[list[str]]:
-    """Every run of whole words of the video's names ("Priya Raman-Holt", "Raman-Holt",
-    "Priya"), longest first, each of at least four letters."""
-    runs: dict[str, list[str]] = {}
-    for phrase in phrases:
-        parts = phrase.split()
-        for i in range(len(parts)):
-            for j in range(i + 1, len(parts) + 1):
-                run = parts[i:j]
-                if len(_letters(run)) >= 4:
-                    runs.setdefault(_letters(run), run)
-    return sorted(runs.values(), key=lambda r: -len(_letters(r)))
+def _overlapping(placed: list) -> list[list]:
+    """Name candidates (with their position) in groups of overlapping caption spans."""
+    groups: list[list] = []
+    end = -1
+    for item in sorted(placed, key=lambda p: (p[0].start, p[0].end)):
+        if groups and item[0].start < end:
+            groups[-1].append(item)
+            end = max(end, item[0].end)
+        else:
+            groups.append([item])
+            end = item[0].end
+    return groups
 
 
-def _closest_name(caption: Sequence[str], names: list[list[str]], threshold: float) -> list[str] | None:
-    """The name run the caption words sound like but do not spell, or None. Each caption
-    word must take part (a name never swallows a neighbouring word), and lengths must agree."""
-    letters = _letters(caption)
-    if len(letters) < 4 or not all(_letters([w]) for w in caption):
-        return None
-    best, best_score = None, threshold
-    for run in names:
-        key = _letters(run)
-        if key == letters:
-            return None  # spelled as the video spells it
-        if not 0.7 <= len(key) / len(letters) <= 1.4:
-            continue
-        if len(caption) > 1 and len(caption) > len(run) + 2:
-            continue
-        run_words = {_letters([w]) for w in run}
-        if any(_letters([w]) in run_words for w in caption):
-            continue  # part of it is spelled right already: the rest is another word, not the name
-        score = min(phonetic_similarity(caption, run), Indel.normalized_similarity(letters, key) + 0.2)
-        if score >= best_score:
-            best, best_score = run, score
-    return best
+def _captions_use_case(words: Sequence[str]) -> bool:
+    """Whether the captions' capitals say something: neither all lower case (automatic
+    captions) nor all capitals."""
+    initials = [w[:1] for w in words if w[:1].isalpha()]
+    lower = sum(ch.islower() for ch in initials)
+    upper = sum(w.isupper() and len(w) > 1 for w in words)
+    return 0 < lower and upper < len(initials) / 2 and any(ch.isupper() for ch in initials)
 
 
 def _spread(correction: Correction, texts: Sequence[str]) -> list[FixedWord]:

@@ -48,6 +48,15 @@ class FixOptions:
     # reading of other words on the model's say alone: at most suspected, unless the reading
     # is a name the video spells. Chosen on the seed ("nailbiter" / "nailed by her").
     rare_word_zipf: float = 3.0
+    # A reading made only of the language's most common words (wordfreq Zipf >= ``common_word_zipf``:
+    # "the", "a", "at", "one") that does not sound like the caption words it replaces is where
+    # Whisper's own language prior speaks loudest and the audio least (short, unstressed words):
+    # it needs ``common_word_margin``, as much as a name. Chosen on corpus half a ("bale of hay" /
+    # "bale of a", an error of both Whisper models, 5.7 nats) and the seed ("at his" / "for his",
+    # a caption error, 12.0: still fixed); checked on half b ("the wind shifted" / "the one",
+    # both models' error, 9.9: held). A sound-alike swap ("this" / "the") is not concerned.
+    common_word_zipf: float = 6.0
+    common_word_margin: float = 10.0
     # The second judge: a Whisper model other than the one that produced the hypothesis
     # ("" = none) scores every fix the first one would apply; the fix stands only where it
     # too prefers the ASR reading by ``judge_margin`` nats per token, else it is suspected
@@ -58,16 +67,27 @@ class FixOptions:
     second_judge: str = "tiny.en"
     judge_margin: float = 3.0
     # A caption run counts as a sound-alike of a name the title or description spells when
-    # its phonetic similarity to the name reaches this; that spelling is then scored against
-    # the caption's over the audio like any other reading (``fix_margin``).
+    # its phonetic similarity to the name reaches this (``align.names``; where the ASR spelled
+    # the name there, its sound codes reaching ``suspect_similarity`` are enough: "Coral" for
+    # *Kourou*); that spelling is then a candidate, decided as below.
     name_similarity: float = 0.75
+    # Such a caption run (standing where a name would: capitalised, or beside another word of
+    # the same name) is fixed to the video's spelling where the audio, read with the video's
+    # names as Whisper's previous text (as the ASR reads them as hotwords), prefers that
+    # spelling by ``name_margin`` for both judges. Without the names, Whisper scores a rare
+    # name below common words it sounds like ("Abernathy low" 10 nats above *Abernathy-Lowe*).
+    # With them, on corpus half a, whole misspelled names scored 4.7 to 42 nats above the
+    # caption and every other candidate 5.1 or more below ("Carr detour" for *Macdonald-Kerr*,
+    # "Mensah Boateng" for *Kofi Mensah-Boateng*): 0, the audio preferring the name, lies between.
+    # Checked on half b: names 2.0 to 38 above, the rest 7.0 or more below ("What" / *White*).
+    name_margin: float = 0.0
     # Re-decode caption runs of at least ``min_gap_words`` words the ASR heard (almost)
     # nothing of, before fixing.
     repair_gaps: bool = True
     min_gap_words: int = 5
 
     def __post_init__(self) -> None:
-        for name in ("fix_margin", "name_fix_margin", "suspect_margin", "spelling_margin", "flip_band", "probability_band"):
+        for name in ("fix_margin", "name_fix_margin", "suspect_margin", "spelling_margin", "flip_band", "probability_band", "common_word_margin"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative, not {getattr(self, name)}")
         for name in ("suspect_similarity", "confident_probability", "min_agreement", "name_similarity"):

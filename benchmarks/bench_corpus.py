@@ -91,7 +91,7 @@ def _truth_matches(truth: list[str], hyp: list[str]) -> dict[int, int]:
 @dataclass
 class FixComparison:
     right: int = 0  # edits that gain truth words and lose none
-    wrong: int = 0  # edits that change a caption word which equalled the truth
+    wrong: int = 0  # edits that change a caption word which equalled the truth (and lose that truth word)
     neutral: int = 0  # edits that neither gain nor lose a truth word
     lost: int = 0  # truth words the captions had and the fixed captions lack
     gained: int = 0
@@ -107,7 +107,9 @@ def compare_fix(truth_text: str, caption_text: str, fixed_text: str) -> FixCompa
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=caption, b=fixed, autojunk=False).get_opcodes():
         if op == "equal":
             continue
-        was_right = [i for i in range(i1, i2) if i in cap_truth]
+        # A caption word that matched the truth and whose truth word the fixed captions no longer
+        # match: "the the" -> "the" keeps the truth's "the" whichever copy the alignment gave it.
+        was_right = [i for i in range(i1, i2) if i in cap_truth and cap_truth[i] not in kept_after]
         now_right = [j for j in range(j1, j2) if j in fix_truth]
         edit = f"{' '.join(caption[i1:i2]) or '∅'} → {' '.join(fixed[j1:j2]) or '∅'}"
         if was_right:
