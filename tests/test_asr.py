@@ -101,8 +101,15 @@ def test_a_made_up_ending_is_recognised_and_speech_is_not():
                           Word(word=" know.", start=29.93, end=30.0, probability=0.58)])
     spoken = Word(words=[Word(word=" Thank", start=12.0, end=12.3, probability=0.4),
                          Word(word=" you.", start=12.3, end=12.6, probability=0.1)])
+    # A long real segment with a few words DTW squeezed to nothing (tiny.en under AVX-512).
+    squeezed = Word(words=[Word(word=" Well,", start=21.92, end=22.44, probability=0.98),
+                           Word(word=" there", start=22.7, end=22.7, probability=0.99),
+                           Word(word=" isn't", start=22.7, end=22.88, probability=0.84),
+                           Word(word=" At", start=24.16, end=24.2, probability=0.9),
+                           *[Word(word=" word", start=25.0 + i * 0.3, end=25.25 + i * 0.3, probability=0.9) for i in range(8)]])
     assert hallucinated_ending(made_up)
     assert not hallucinated_ending(spoken)
+    assert not hallucinated_ending(squeezed)
     assert not hallucinated_ending(Word(words=[]))
 
 
