@@ -897,6 +897,9 @@ def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
     return found
 
 
+_THANKS_WORDS = re.compile(r"(?i)(?:thanks|thank\s+you|many\s+thanks)\b")
+
+
 def _thanks_follows(head: str) -> bool:
     return bool(re.match(r"[A-Z][\w'\u2019-]+,\s+(?i:thanks|thank\s+you)", head))
 
@@ -965,7 +968,10 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
         outlet = sign_off.groupdict().get("outlet")
         place = sign_off.groupdict().get("place")
         # "Jane Smith, CNN, Washington." names the one speaking; the outlet and the place are
-        # not people ("Thanks, John, and Mary." is not a sign-off).
+        # not people ("Thanks, John, and Mary." is not a sign-off), and thanks are no outlet:
+        # "Tobias Nwachukwu, Thank you." (an ASR writing in title case) thanks the one addressed.
+        if outlet and _THANKS_WORDS.match(outlet):
+            continue
         if name and (pattern is _REPORTING_FROM or outlet and not _person_name(outlet)):
             clues.append(_Clue(turn.speaker, "sign-off", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
             for other in (outlet, place):

@@ -130,6 +130,20 @@ def test_sign_off_names_the_one_speaking_not_the_next(place):
     assert found["anchor2"].name is None  # "Austin" is a first name too, but here a place
 
 
+def test_thanks_in_title_case_are_no_sign_off():
+    """An ASR prompted with a list of names may write in title case: "Marta Quiroga, Thank
+    you." thanks the guest; it is no sign-off naming the host after the guest."""
+    found = labelled(
+        ("host", "Good evening, I'm Owen Pritchard. Joining me now is Marta Quiroga, A Volcanologist At The "
+                 "Institute. Marta, what happened this morning?"),
+        ("guest", "The crater wall gave way just after six and the ash column rose about nine kilometres. "
+                  "We expect more activity over the next few days."),
+        ("host", "Marta Quiroga, Thank you."),
+    )
+    assert found["host"].name == "Owen Pritchard"
+    assert found["guest"].name == "Marta Quiroga"
+
+
 def test_thank_you_senator_names_no_one_senator():
     found = labelled(
         ("anchor", "The farm bill passed the Senate tonight. Senator Ruth Albrecht voted for it and she joins us "
