@@ -186,6 +186,13 @@ class Diarization:
     error: str | None = None
 
 
+def second_judge_options(settings: RunSettings, asr_options):
+    """The ASR options of the second judge of caption fixes (another Whisper model than the
+    one that produced the hypothesis), or None where there is none."""
+    judge = settings.fix.second_judge
+    return replace(asr_options, model=judge) if judge and judge != asr_options.model else None
+
+
 def prepare_later_stages(settings: RunSettings, asr_options, diarizer: bool, labeller: bool, judge: bool) -> threading.Thread:
     """Import and load what the diarize and align stages will need in a background thread, so
     that it overlaps transcription instead of following it: pyannote.audio with torch and
@@ -206,10 +213,11 @@ def prepare_later_stages(settings: RunSettings, asr_options, diarizer: bool, lab
             from diarize.ner import load_recogniser
 
             steps.append(load_recogniser)
-        if judge and settings.fix.second_judge and settings.fix.second_judge != asr_options.model:
+        judge_options = second_judge_options(settings, asr_options)
+        if judge and judge_options is not None:
             from asr import load_model
 
-            steps.append(lambda: load_model(replace(asr_options, model=settings.fix.second_judge)))
+            steps.append(lambda: load_model(judge_options))
         for step in steps:
             try:
                 step()
@@ -260,9 +268,10 @@ def align_captions(audio_path: str, media, transcript: Transcript, diarization: 
     lexicon = align.EntityLexicon.from_video(media.metadata.title, media.metadata.description, captions.text)
     scorer = align.AcousticScorer(load_model(asr_options), audio, transcript.language)
     judge = None
-    if settings.fix.second_judge and settings.fix.second_judge != asr_options.model:
+    judge_options = second_judge_options(settings, asr_options)
+    if judge_options is not None:
         try:
-            judge_model = load_model(replace(asr_options, model=settings.fix.second_judge))
+            judge_model = load_model(judge_options)
             judge = align.AcousticScorer(judge_model, audio, transcript.language)
         except Exception as error:  # without a second judge the fixer keeps to its first
             failures["second judge"] = describe(error)
