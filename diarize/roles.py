@@ -193,8 +193,9 @@ _GREETING_HEAD = re.compile(
     r"^(?i:(?:good\s+)?(?:morning|afternoon|evening|day)|hi|hello|hey|thanks|thank\s+you|cheers)"
     r"(?i:\s+(?:so\s+much|very\s+much|for\s+having\s+me|for\s+that|again))?\s*,?\s+(?P<name>[^,.?!]+?)\s*(?:[,.!?]|$)"
 )
+_THANKS = r"(?i:thanks|thank\s+you|many\s+thanks)\b"
 _NAME_THANKS = re.compile(
-    r"^(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at|from|live\s+in|reporting\s+from)\s+[^,.?!]+)?[,.]?\s+(?i:thanks|thank\s+you|many\s+thanks)\b(?!\s+to\b)"  # not "Putin, thanks to ..."
+    r"^(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at|from|live\s+in|reporting\s+from)\s+[^,.?!]+)?[,.]?\s+" + _THANKS + r"(?!\s+to\b)"  # not "Putin, thanks to ..."
 )
 _SELF_INTRO = re.compile(
     r"(?:^|[.?!,]\s+|\b(?i:and)\s+)(?i:i'?m|i\s+am|my\s+name\s+is|this\s+is|(?:here\s+)?with\s+me,?)\s+(?P<name>[A-Z][^,.?!]*?)"
@@ -897,9 +898,6 @@ def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:
     return found
 
 
-_THANKS_WORDS = re.compile(r"(?i)(?:thanks|thank\s+you|many\s+thanks)\b")
-
-
 def _thanks_follows(head: str) -> bool:
     return bool(re.match(r"[A-Z][\w'\u2019-]+,\s+(?i:thanks|thank\s+you)", head))
 
@@ -970,7 +968,7 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
         # "Jane Smith, CNN, Washington." names the one speaking; the outlet and the place are
         # not people ("Thanks, John, and Mary." is not a sign-off), and thanks are no outlet:
         # "Tobias Nwachukwu, Thank you." (an ASR writing in title case) thanks the one addressed.
-        if outlet and _THANKS_WORDS.match(outlet):
+        if outlet and re.match(_THANKS, outlet):
             continue
         if name and (pattern is _REPORTING_FROM or outlet and not _person_name(outlet)):
             clues.append(_Clue(turn.speaker, "sign-off", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
