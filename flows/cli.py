@@ -160,6 +160,12 @@ def run_one(job, settings: RunSettings, use_prefect: bool, use_cache: bool = Tru
     return {"out_dir": job.out_dir, "files": {k: str(v) for k, v in files.items()}, **record.headline()}
 
 
+def run_batch_job(job, settings: RunSettings, use_cache: bool) -> dict[str, Any]:
+    """One video of a batch without Prefect (module level: worker processes unpickle it)."""
+    check_job(job, settings)
+    return run_one(job, settings, use_prefect=False, use_cache=use_cache)
+
+
 def _guarded(action):
     """Input errors (and the model registry's) are the user's to fix: one line, exit 1. Any
     other error is a bug or a broken installation: one line too, exit 2, and the traceback
@@ -298,26 +304,30 @@ def batch(
     manifest: str = typer.Argument(..., help="Text/CSV file of URLs or paths (source[,captions,info]), or a playlist URL."),
     out: Path = typer.Option(Path("out/batch"), help="Parent folder: one sub-folder per video."),
     fan_out: bool = typer.Option(False, help="Start one retranscribe-video deployment run per video (needs a Prefect server and workers)."),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        help="Worker processes, each with its own models, taking videos in turn (without Prefect): a GPU workstation keeps its GPU busier with 2-4; keep 1 on a small CPU machine. With Prefect, start several workers and use --fan-out.",
+    ),
     prefect: Optional[bool] = PREFECT_OPTION,
     cache: bool = CACHE_OPTION,
     as_json: bool = JSON_OPTION,
     settings: RunSettings = None,
 ) -> None:
     """Re-transcribe every video of a manifest; failures are reported and do not stop the rest."""
+    from functools import partial
+
     from flows.manifest import batch_jobs, run_jobs
 
     jobs = _guarded(lambda: batch_jobs(manifest, str(out), settings.source.allow_file_urls))
     if fan_out or _use_prefect(prefect):
+        if workers > 1:
+            fail("--workers runs videos in processes of this command, without Prefect; with Prefect, start several workers and use --fan-out")
         from flows.batch import retranscribe_batch
 
         summary = _guarded(lambda: retranscribe_batch(manifest, str(out), settings, fan_out, use_cache=cache))
     else:
-
-        def one(job) -> dict[str, Any]:
-            check_job(job, settings)
-            return run_one(job, settings, use_prefect=False, use_cache=cache)
-
-        summary = run_jobs(jobs, one)
+        summary = run_jobs(jobs, partial(run_batch_job, settings=settings, use_cache=cache), workers)
     print_batch(summary, as_json)
     if summary["failed"]:
         raise typer.Exit(1)

@@ -4,7 +4,9 @@ functions (no Prefect), shared by the batch flow and the CLI's run without a Pre
 from __future__ import annotations
 
 import csv
+import os
 import io
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -73,15 +75,39 @@ def failed(job: VideoJob, message: str | None) -> dict[str, Any]:
     return {"source": job.source, "status": "failed", "out_dir": job.out_dir, "error": one_line(message or "failed")}
 
 
-def run_jobs(jobs: list[VideoJob], run_one: Callable[[VideoJob], dict[str, Any]]) -> dict[str, Any]:
-    """Run every job; one job's input or stage error is recorded and the rest go on."""
-    results = []
-    for job in jobs:
-        try:
-            results.append(completed(job, run_one(job)))
-        except Exception as error:
-            results.append(failed(job, str(error) or type(error).__name__))
-    return batch_summary(results)
+def run_jobs(jobs: list[VideoJob], run_one: Callable[[VideoJob], dict[str, Any]], workers: int = 1) -> dict[str, Any]:
+    """Run every job; one job's input or stage error is recorded and the rest go on.
+
+    ``workers`` > 1 runs the jobs in that many worker processes (spawned), each loading the
+    models once and taking videos in turn; ``run_one`` must then be picklable (a module-level
+    function or a ``functools.partial`` of one). Processes, not threads: on a GPU the stages'
+    Python work (pyannote's per-chunk embedding loop, alignment) holds the GIL, and threads
+    sharing one process measured no faster than one video at a time (benchmarks/results/gpu.md).
+    The results keep the manifest's order."""
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    attempt = partial(_attempt, run_one)
+    if workers == 1 or len(jobs) < 2:
+        return batch_summary([attempt(job) for job in jobs])
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn: a fork of a process that holds CUDA, OpenMP or Prefect threads is unsafe.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, initializer=_quiet_worker) as pool:
+        return batch_summary(list(pool.map(attempt, jobs)))
+
+
+def _quiet_worker() -> None:
+    # One terminal, many processes: only the parent prints (the summary); no progress bars.
+    os.environ["RETRANSCRIBE_PROGRESS"] = "0"
+
+
+def _attempt(run_one: Callable[[VideoJob], dict[str, Any]], job: VideoJob) -> dict[str, Any]:
+    try:
+        return completed(job, run_one(job))
+    except Exception as error:
+        return failed(job, str(error) or type(error).__name__)
 
 
 def batch_summary(results: list[dict[str, Any]]) -> dict[str, Any]:

@@ -94,7 +94,9 @@ def test_batch_finishes_the_good_videos_and_reports_the_bad_one(cli, samples, tm
     out = tmp_path / "batch"
 
     # Piped (not a terminal), narrow and without colour, as in a log file: nothing may be cut.
-    result = cli("batch", str(manifest), "--out", str(out), "--model", "tiny.en", env={"COLUMNS": "40", "NO_COLOR": "1"})
+    # Two worker processes: the failure is recorded in its worker and the results keep the
+    # manifest's order.
+    result = cli("batch", str(manifest), "--out", str(out), "--model", "tiny.en", "--workers", "2", env={"COLUMNS": "40", "NO_COLOR": "1"})
 
     assert result.returncode == 1, result.stderr[-3000:]
     assert "2 of 3 completed" in result.stdout
