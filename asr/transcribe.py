@@ -8,7 +8,6 @@ windowed re-decode, all turn it into faster-whisper keyword arguments in one pla
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -88,18 +87,12 @@ def load_model(options: AsrOptions = AsrOptions()):
     """The faster-whisper ``WhisperModel`` for these options, loaded once per process and
     shared (batch jobs transcribe many videos with one model)."""
     device = resolve_device(options.device)
-    # Videos of a batch run in threads and the later stages load beside transcription: one
-    # load at a time, so two callers never build the same model twice.
-    with _LOAD_LOCK:
-        return _load(
-            str(resolve_whisper(options.model)),
-            device,
-            resolve_compute_type(options.compute_type, device),
-            options.cpu_threads or machine_cores(),
-        )
-
-
-_LOAD_LOCK = threading.Lock()
+    return _load(
+        str(resolve_whisper(options.model)),
+        device,
+        resolve_compute_type(options.compute_type, device),
+        options.cpu_threads or machine_cores(),
+    )
 
 
 @lru_cache(maxsize=4)
