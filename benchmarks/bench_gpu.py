@@ -407,6 +407,8 @@ def place_models(whisper: str) -> str:
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(f, folder / relative)
             check(name, folder / relative, relative)
+    if not whisper:  # diarization only
+        return ""
     int8 = whisper.startswith("int8:")
     name = whisper.removeprefix("int8:")
     label = f"{name}-int8" if int8 else name
@@ -436,7 +438,10 @@ def place_models(whisper: str) -> str:
 def cmd_run(args) -> None:
     cmd_stash()
     env = install()
-    model = place_models(args.model)
+    model = place_models("" if args.diarize_only else args.model)
+    if args.diarize_only:
+        os.execve(sys.executable, [sys.executable, str(Path(__file__).resolve()), "measure-diarize",
+                                   "--minutes", str(args.minutes), "--device", args.device], env)
     command = [sys.executable, str(Path(__file__).resolve()), "measure", "--asr-model", model,
                "--minutes", str(args.minutes), "--files", str(args.files), "--batch-size", str(args.batch_size),
                "--device", args.device, "--workers", *map(str, args.workers)]
@@ -637,6 +642,64 @@ def cmd_measure(args) -> None:
     print("\n".join(lines), flush=True)
 
 
+def cmd_measure_diarize(args) -> None:
+    """Diarization alone on the GPU: CAM++ as a TorchScript graph against the network run op by
+    op, each on a long recording no run has seen (the seed repeated, started at another offset),
+    and the seed's DER with the graph. Needs only the wheels and .gpu-models/diarize."""
+    import numpy as np
+    import soundfile as sf
+    import torch
+
+    from diarize import DiarizeOptions, diarize, load_pipeline
+    from retranscribe.audio import open_audio
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_diarize import score
+
+    out_root = Path(os.environ.get("OUT") or ROOT / "benchmarks" / "results")
+    out_root.mkdir(parents=True, exist_ok=True)
+    work = WORK / "diarize-runs"
+    work.mkdir(parents=True, exist_ok=True)
+    seed = SAMPLES / "broadcast.wav"
+    cuda = args.device == "cuda"
+    device = torch.cuda.get_device_name(0) if cuda else "CPU (a dry run: torch, not onnxruntime)"
+    options = DiarizeOptions(device=args.device, embedding_runtime="torch")
+    started = time.perf_counter()
+    pipeline = load_pipeline(options)
+    load_s = time.perf_counter() - started
+    embedding = pipeline._embedding.model_
+    samples, rate = sf.read(seed, dtype="float32")
+    copies = max(1, int(-(-args.minutes * 60 // (len(samples) / rate))))
+    result = {"device": device, "torch": torch.__version__, "load_s": round(load_s, 2), "runs": []}
+    print(f"{device}, torch {torch.__version__}; pipeline import + load {load_s:.1f} s", flush=True)
+    for label, scripted, offset in (("warm-up (scripted, seed)", True, None), ("scripted", True, 3.1), ("op by op", False, 7.3),
+                                    ("seed, scripted", True, None), ("seed, op by op", False, None)):
+        if offset is None:
+            path = seed
+        else:
+            path = work / f"long-{offset}.wav"
+            sf.write(path, np.tile(samples, copies)[int(offset * rate):], rate, subtype="PCM_16")
+        embedding.script_on_gpu = scripted
+        embedding.session = None if cuda else embedding.session
+        if not cuda:  # the dry run: the same switch, on the CPU
+            embedding._embed = (lambda feats, s=scripted: embedding.network_for(feats.device, scripted=s)(feats[None])[0])
+        if cuda:
+            torch.cuda.synchronize()
+        started = time.perf_counter()
+        turns = diarize(open_audio(path), options)
+        if cuda:
+            torch.cuda.synchronize()
+        seconds = time.perf_counter() - started
+        audio_s = wav_seconds(path)
+        run = {"run": label, "audio_s": round(audio_s, 1), "diarize_s": round(seconds, 2), "rtf": round(seconds / audio_s, 4),
+               "turns": len(turns), "speech_s": round(sum(t.end - t.start for t in turns), 1)}
+        if path == seed:
+            run["der"] = round(float(score(SAMPLES / "reference.rttm", turns)[0]), 4)
+        result["runs"].append(run)
+        print(run, flush=True)
+    (out_root / "bench_gpu_diarize.json").write_text(json.dumps(result, indent=1))
+
+
 def cudnn_comparison(long: Path, seed: Path, settings) -> dict:
     """Diarization of the long recording with cuDNN off (diarize's choice) and on. CAM++ embeds each (chunk,
     speaker) pair's active frames, a new sequence length almost every time; the question is
@@ -687,6 +750,9 @@ def throughput_job(job, settings) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("measure-diarize", help="there: diarization alone, CAM++ scripted against op by op")
+    p.add_argument("--minutes", type=float, default=20.0)
+    p.add_argument("--device", default="cuda", help="cpu: a dry run here")
     p = sub.add_parser("prepare", help="here: wheels, ctranslate2, model parts, carry plan")
     p.add_argument("--model", default="base", help="base | tiny.en | int8:base | int8:tiny.en")
     sub.add_parser("stash", help="there: keep this call's carried files for the next call")
@@ -702,8 +768,11 @@ def main() -> None:
         p.add_argument("--batch-size", type=int, default=16)
         p.add_argument("--long-sequential", action="store_true")
         p.add_argument("--device", default="cuda", help="cpu: a dry run of the same sequence here")
+        if name == "run":
+            p.add_argument("--diarize-only", action="store_true", help="carry .whl and .gpu-models/diarize only; measure-diarize")
     args = parser.parse_args()
-    {"prepare": cmd_prepare, "stash": cmd_stash, "run": cmd_run, "measure": cmd_measure}[args.command](args)
+    {"prepare": cmd_prepare, "stash": cmd_stash, "run": cmd_run, "measure": cmd_measure,
+     "measure-diarize": cmd_measure_diarize}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ once per batch of (chunk, local speaker) pairs.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import torch
@@ -28,13 +29,38 @@ class CAMPlusPlusEmbedding(Model):
         # An onnxruntime.InferenceSession of the same network (diarize.onnx_campplus), used
         # instead of torch while the model is on the CPU.
         self.session = None
+        # On a GPU the network runs as a TorchScript graph (see ``network_for``).
+        self.script_on_gpu = True
+        self._scripted: dict[str, torch.jit.ScriptModule] = {}
+        self._scripting = threading.Lock()
 
     def _embed(self, feats: torch.Tensor) -> torch.Tensor:
         """(frames, 80) -> (192,)"""
         if self.session is not None and feats.device.type == "cpu":
             output = self.session.run(None, {"feats": feats[None].contiguous().numpy()})[0]
             return torch.from_numpy(output[0])
-        return self.network(feats[None])[0]
+        network = self.network_for(feats.device, scripted=self.script_on_gpu and feats.device.type != "cpu")
+        return network(feats[None])[0]
+
+    def network_for(self, device: torch.device, scripted: bool):
+        """The network to run on ``device``: as it is, or traced and frozen into a TorchScript
+        graph, built once per device. Each (chunk, speaker) pair is embedded alone (its active
+        frames, a length of its own), so on a GPU the cost is per operation, not per frame:
+        one forward pass is ~7000 operations, and the graph runs them without Python between
+        them (batch norms folded into the convolutions). The trace holds for any length:
+        within 7e-6 of the network from 40 to 2000 frames (tests/test_diarize.py)."""
+        if not scripted:
+            return self.network
+        key = str(device)
+        with self._scripting:
+            graph = self._scripted.get(key)
+            if graph is None:
+                # Traced outside pyannote's inference mode: a graph cannot keep inference tensors.
+                with torch.inference_mode(False), torch.no_grad():
+                    example = torch.zeros(1, 200, 80, device=device)
+                    graph = torch.jit.freeze(torch.jit.trace(self.network.eval(), example, check_trace=False).eval())
+                self._scripted[key] = graph
+        return graph
 
     @classmethod
     def from_checkpoint(cls, checkpoint: str | Path) -> CAMPlusPlusEmbedding:

@@ -1,7 +1,7 @@
 """The ``retranscribe_video`` flow: the stage sequence (flows.sequence) with each stage run as
 a Prefect task — retries for transient fetch failures, the ``retranscribe-gpu`` tag on the
-model stages, task runs and a Markdown summary in the UI. The sequence's own stage cache makes
-a re-run resume from the stages that finished, with or without Prefect.
+stages that run on a GPU, task runs and a Markdown summary in the UI. The sequence's own stage
+cache makes a re-run resume from the stages that finished, with or without Prefect.
 """
 
 from __future__ import annotations
@@ -18,9 +18,6 @@ from flows.settings import RunSettings
 from retranscribe.errors import InputError
 
 GPU_TAG = "retranscribe-gpu"
-# Tags per stage: GPU stages can be serialised with `prefect concurrency-limit create
-# retranscribe-gpu 1` on a workstation with one GPU.
-STAGE_TAGS = {"transcribe": [GPU_TAG], "diarize": [GPU_TAG], "align": [GPU_TAG]}
 
 
 def _retry_unless_input_error(task, task_run, state) -> bool:
@@ -34,13 +31,33 @@ def _retry_unless_input_error(task, task_run, state) -> bool:
     return False
 
 
-def run_as_task(name: str, function, *args):
+def gpu_stages(settings: RunSettings) -> frozenset[str]:
+    """The stages that run on a GPU with these settings: they carry the ``retranscribe-gpu``
+    tag, which `prefect concurrency-limit create retranscribe-gpu 1` serialises on a workstation
+    with one GPU. Stages on the CPU go untagged: Prefect asks the API for a concurrency slot for
+    every tagged task run, limit or not, 0.8 s each on 2 cores (measured with cProfile)."""
+    from retranscribe.devices import resolve_device
+
+    stages = set()
+    if resolve_device(settings.asr.device) == "cuda":
+        stages |= {"transcribe", "align"}  # align re-decodes spans with the ASR models
+    if resolve_device(settings.diarize.device) == "cuda":
+        stages.add("diarize")
+    return frozenset(stages)
+
+
+def stage_runner(settings: RunSettings):
     """The sequence's stage runner inside a flow: each stage is a Prefect task run."""
-    # The sequence's StageCache does the caching (the same with or without Prefect).
-    options: dict[str, Any] = {"name": name, "tags": STAGE_TAGS.get(name, []), "cache_policy": NO_CACHE, "persist_result": False}
-    if name == "fetch":
-        options.update(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_unless_input_error)
-    return task(function, **options)(*args)
+    tagged = gpu_stages(settings)
+
+    def run_as_task(name: str, function, *args):
+        # The sequence's StageCache does the caching (the same with or without Prefect).
+        options: dict[str, Any] = {"name": name, "tags": [GPU_TAG] if name in tagged else [], "cache_policy": NO_CACHE, "persist_result": False}
+        if name == "fetch":
+            options.update(retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_retry_unless_input_error)
+        return task(function, **options)(*args)
+
+    return run_as_task
 
 
 @flow(name="retranscribe-video", log_prints=True)
@@ -68,7 +85,7 @@ def retranscribe_video(
     from report.summary import summary_markdown
 
     logger = get_run_logger()
-    record, files = run_video(VideoJob(source, out_dir, captions, info), settings, runner=run_as_task, cache=StageCache(enabled=use_cache))
+    record, files = run_video(VideoJob(source, out_dir, captions, info), settings, runner=stage_runner(settings), cache=StageCache(enabled=use_cache))
     if record.failures.get("diarize"):
         logger.warning("diarization failed, speakers unknown: %s", record.failures["diarize"])
     if record.cached_stages:

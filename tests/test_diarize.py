@@ -262,6 +262,27 @@ def test_onnx_campplus_matches_torch():
     assert np.abs(session.run(None, {"feats": feats.numpy()})[0] - expected).max() < 1e-3
 
 
+def test_scripted_campplus_matches_the_network_at_any_length():
+    # The GPU path runs CAM++ as a TorchScript graph traced at one length: every (chunk,
+    # speaker) pair brings its own length, so the graph must follow it, as pyannote calls it
+    # (inside inference mode). Checked on the CPU, where the graph is built the same way.
+    import torch
+
+    from diarize.embedding import CAMPlusPlusEmbedding
+    from retranscribe.models import resolve_embedded
+
+    embedding = CAMPlusPlusEmbedding.from_checkpoint(resolve_embedded("campplus") / "campplus_cn_en_common.pt")
+    cpu = torch.device("cpu")
+    generator = torch.Generator().manual_seed(5)
+    with torch.inference_mode():
+        graph = embedding.network_for(cpu, scripted=True)
+        assert graph is not embedding.network and embedding.network_for(cpu, scripted=True) is graph
+        for frames in (40, 101, 517, 2000):
+            feats = torch.randn(1, frames, 80, generator=generator)
+            expected = embedding.network(feats)
+            assert (graph(feats) - expected).abs().max() < 1e-4 * expected.abs().max()
+
+
 @pytest.mark.slow
 def test_long_recording_in_windows_keeps_speakers_apart_and_linked(samples):
     """seed + sample + seed (6 min) in 2-minute windows: the seed's voices come back as the

@@ -157,3 +157,14 @@ def test_the_cli_asks_prefect_about_an_api_only_where_one_may_be_configured(tmp_
     assert configured == answer(PREFECT_ANSWER)
     if configured == "False" and profiles is None and not here:
         assert imported == "False"  # nothing could name an API: Prefect was not asked
+
+
+def test_only_stages_on_a_gpu_carry_the_gpu_tag():
+    # Prefect asks its API for a concurrency slot for every tagged task run, limit or not:
+    # stages on the CPU go untagged, so a CPU run pays nothing for the GPU limit.
+    from flows.settings import RunSettings
+    from flows.video import gpu_stages
+
+    assert gpu_stages(RunSettings().with_values({"asr.device": "cpu", "diarize.device": "cpu"})) == frozenset()
+    assert gpu_stages(RunSettings().with_values({"asr.device": "cuda", "diarize.device": "cpu"})) == {"transcribe", "align"}
+    assert gpu_stages(RunSettings().with_values({"asr.device": "cpu", "diarize.device": "cuda"})) == {"diarize"}
