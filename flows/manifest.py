@@ -4,8 +4,8 @@ functions (no Prefect), shared by the batch flow and the CLI's run without a Pre
 from __future__ import annotations
 
 import csv
-import os
 import io
+import os
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable
@@ -82,20 +82,41 @@ def run_jobs(jobs: list[VideoJob], run_one: Callable[[VideoJob], dict[str, Any]]
     models once and taking videos in turn; ``run_one`` must then be picklable (a module-level
     function or a ``functools.partial`` of one). Processes, not threads: on a GPU the stages'
     Python work (pyannote's per-chunk embedding loop, alignment) holds the GIL, and threads
-    sharing one process measured no faster than one video at a time (benchmarks/results/gpu.md).
-    The results keep the manifest's order."""
+    sharing one process measured at most 1.08x one video at a time (benchmarks/results/gpu.md).
+    A worker process that dies (killed, out of memory) fails its own video, not the batch. The
+    results keep the manifest's order."""
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
     attempt = partial(_attempt, run_one)
     if workers == 1 or len(jobs) < 2:
         return batch_summary([attempt(job) for job in jobs])
+    results = _in_processes(jobs, attempt, workers)
+    # A worker that dies (killed, out of memory) breaks the whole pool: every video it had not
+    # finished fails with it. Each of those runs again alone, so only the one that kills its
+    # process is recorded as failed.
+    for index, result in enumerate(results):
+        if result is None:
+            results[index] = _in_processes([jobs[index]], attempt, 1)[0] or failed(jobs[index], "its worker process died")
+    return batch_summary(results)
+
+
+def _in_processes(jobs: list[VideoJob], attempt, workers: int) -> list[dict[str, Any] | None]:
+    """Each job's result from a pool of worker processes; None for a job the pool broke under."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # spawn: a fork of a process that holds CUDA, OpenMP or Prefect threads is unsafe.
     context = multiprocessing.get_context("spawn")
+    results: list[dict[str, Any] | None] = []
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, initializer=_quiet_worker) as pool:
-        return batch_summary(list(pool.map(attempt, jobs)))
+        futures = [pool.submit(attempt, job) for job in jobs]
+        for future in futures:
+            try:
+                results.append(future.result())
+            except BrokenProcessPool:
+                results.append(None)
+    return results
 
 
 def _quiet_worker() -> None:

@@ -168,3 +168,27 @@ def test_only_stages_on_a_gpu_carry_the_gpu_tag():
     assert gpu_stages(RunSettings().with_values({"asr.device": "cpu", "diarize.device": "cpu"})) == frozenset()
     assert gpu_stages(RunSettings().with_values({"asr.device": "cuda", "diarize.device": "cpu"})) == {"transcribe", "align"}
     assert gpu_stages(RunSettings().with_values({"asr.device": "cpu", "diarize.device": "cuda"})) == {"diarize"}
+
+
+def _job_that_may_end_its_process(job):
+    """A batch job for the worker-process test (module level: the workers import it)."""
+    if job.source == "kills-its-process":
+        os._exit(3)  # as an out-of-memory kill would end it
+    if job.source == "bad-input":
+        raise ValueError("not a readable audio or video file")
+    return {"pid": os.getpid()}
+
+
+def test_a_worker_process_that_dies_fails_only_its_own_video(tmp_path):
+    from flows.manifest import run_jobs
+    from flows.sequence import VideoJob
+
+    sources = ["first", "kills-its-process", "bad-input", "last"]
+    jobs = [VideoJob(source, str(tmp_path / source), None, None) for source in sources]
+    summary = run_jobs(jobs, _job_that_may_end_its_process, workers=2)
+
+    assert [r["source"] for r in summary["results"]] == sources
+    assert [r["status"] for r in summary["results"]] == ["completed", "failed", "failed", "completed"]
+    assert "worker process died" in summary["results"][1]["error"]
+    assert summary["results"][2]["error"] == "not a readable audio or video file"
+    assert all(r["pid"] != os.getpid() for r in summary["results"] if r["status"] == "completed")
