@@ -365,9 +365,11 @@ def _exit_without_teardown(code) -> None:
     """End the process once the command is done, skipping the interpreter's teardown: freeing
     the loaded models and finalising torch, spaCy and pyannote's modules one object at a time
     took 1.8 s after every run on 2 cores, for nothing the operating system does not do at
-    once. What must happen at exit still does: the atexit handlers (Prefect drains its logs
-    and events to the API there, tempfile removes its folders) and flushing the output."""
+    once. What must happen at exit still does, in the interpreter's own order: threads'
+    exit hooks and joins (Prefect's event and log workers drain to the API there), the atexit
+    handlers (logging's flush, tempfile's folders), and flushing the output."""
     import atexit
+    import threading
 
     if code is None:
         status = 0
@@ -376,7 +378,9 @@ def _exit_without_teardown(code) -> None:
     else:  # sys.exit("message"), as Python itself treats it
         print(code, file=sys.stderr)
         status = 1
-    atexit._run_exitfuncs()  # noqa: SLF001 - the handlers os._exit would skip
+    # What Py_FinalizeEx does before it tears modules down; os._exit would skip both.
+    threading._shutdown()  # noqa: SLF001
+    atexit._run_exitfuncs()  # noqa: SLF001
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
