@@ -21,6 +21,7 @@ from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_w
 from align.options import FixOptions
 from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonetic_similarity
 from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, find_name_candidates, name_runs, name_similarity
+from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
 
 CONTEXT_WORDS = 4
@@ -160,10 +161,6 @@ def plain(word: str) -> str:
     if word.endswith(".") and "." in stripped:
         return stripped + "."
     return stripped
-
-
-def _letters(words: Sequence[str]) -> str:
-    return "".join(ch for w in words for ch in normalize_token(w) if ch.isalnum())
 
 
 def _join_asr_words(words: Sequence[str]) -> list[str]:
