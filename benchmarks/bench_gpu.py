@@ -469,6 +469,42 @@ def repeat_wav(src: Path, dst: Path, minutes: float) -> float:
     return wav_seconds(dst)
 
 
+def shifted_copy(src: Path, offset: float) -> Path:
+    """``src`` started ``offset`` seconds in: its chunks, and so the lengths CAM++ embeds, are
+    ones no run has seen (cuDNN and the caching allocator set up per shape)."""
+    import soundfile as sf
+
+    samples, rate = sf.read(src, dtype="float32")
+    dst = src.with_name(f"{src.stem}-from-{offset}s.wav")
+    sf.write(dst, samples[int(offset * rate):], rate, subtype="PCM_16")
+    return dst
+
+
+def timed_diarization(path: Path, options, cuda: bool) -> dict:
+    """Diarize ``path`` alone: seconds, RTF, turns, speech, and the DER where it is the seed."""
+    from diarize import diarize
+    from retranscribe.audio import open_audio
+
+    if cuda:
+        import torch
+
+        torch.cuda.synchronize()
+    started = time.perf_counter()
+    turns = diarize(open_audio(path), options)
+    if cuda:
+        torch.cuda.synchronize()
+    seconds = time.perf_counter() - started
+    audio_s = wav_seconds(path)
+    run = {"audio_s": round(audio_s, 1), "diarize_s": round(seconds, 2), "rtf": round(seconds / audio_s, 4),
+           "turns": len(turns), "speech_s": round(sum(t.end - t.start for t in turns), 1)}
+    if path == SAMPLES / "broadcast.wav":
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from bench_diarize import score
+
+        run["der"] = round(float(score(SAMPLES / "reference.rttm", turns)[0]), 4)
+    return run
+
+
 def cmd_measure(args) -> None:
     import importlib
 
@@ -646,21 +682,17 @@ def cmd_measure_diarize(args) -> None:
     """Diarization alone on the GPU: CAM++ as a TorchScript graph against the network run op by
     op, each on a long recording no run has seen (the seed repeated, started at another offset),
     and the seed's DER with the graph. Needs only the wheels and .gpu-models/diarize."""
-    import numpy as np
-    import soundfile as sf
     import torch
 
-    from diarize import DiarizeOptions, diarize, load_pipeline
-    from retranscribe.audio import open_audio
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_diarize import score
+    from diarize import DiarizeOptions, load_pipeline
 
     out_root = Path(os.environ.get("OUT") or ROOT / "benchmarks" / "results")
     out_root.mkdir(parents=True, exist_ok=True)
     work = WORK / "diarize-runs"
     work.mkdir(parents=True, exist_ok=True)
     seed = SAMPLES / "broadcast.wav"
+    long = work / "long.wav"
+    repeat_wav(seed, long, args.minutes)
     cuda = args.device == "cuda"
     device = torch.cuda.get_device_name(0) if cuda else "CPU (a dry run: torch, not onnxruntime)"
     options = DiarizeOptions(device=args.device, embedding_runtime="torch")
@@ -668,33 +700,15 @@ def cmd_measure_diarize(args) -> None:
     pipeline = load_pipeline(options)
     load_s = time.perf_counter() - started
     embedding = pipeline._embedding.model_
-    samples, rate = sf.read(seed, dtype="float32")
-    copies = max(1, int(-(-args.minutes * 60 // (len(samples) / rate))))
     result = {"device": device, "torch": torch.__version__, "load_s": round(load_s, 2), "runs": []}
     print(f"{device}, torch {torch.__version__}; pipeline import + load {load_s:.1f} s", flush=True)
     for label, scripted, offset in (("warm-up (scripted, seed)", True, None), ("scripted", True, 3.1), ("op by op", False, 7.3),
                                     ("seed, scripted", True, None), ("seed, op by op", False, None)):
-        if offset is None:
-            path = seed
-        else:
-            path = work / f"long-{offset}.wav"
-            sf.write(path, np.tile(samples, copies)[int(offset * rate):], rate, subtype="PCM_16")
         embedding.script_on_gpu = scripted
         embedding.session = None if cuda else embedding.session
         if not cuda:  # the dry run: the same switch, on the CPU
             embedding._embed = (lambda feats, s=scripted: embedding.network_for(feats.device, scripted=s)(feats[None])[0])
-        if cuda:
-            torch.cuda.synchronize()
-        started = time.perf_counter()
-        turns = diarize(open_audio(path), options)
-        if cuda:
-            torch.cuda.synchronize()
-        seconds = time.perf_counter() - started
-        audio_s = wav_seconds(path)
-        run = {"run": label, "audio_s": round(audio_s, 1), "diarize_s": round(seconds, 2), "rtf": round(seconds / audio_s, 4),
-               "turns": len(turns), "speech_s": round(sum(t.end - t.start for t in turns), 1)}
-        if path == seed:
-            run["der"] = round(float(score(SAMPLES / "reference.rttm", turns)[0]), 4)
+        run = {"run": label, **timed_diarization(seed if offset is None else shifted_copy(long, offset), options, cuda)}
         result["runs"].append(run)
         print(run, flush=True)
     (out_root / "bench_gpu_diarize.json").write_text(json.dumps(result, indent=1))
@@ -704,37 +718,23 @@ def cudnn_comparison(long: Path, seed: Path, settings) -> dict:
     """Diarization of the long recording with cuDNN off (diarize's choice) and on. CAM++ embeds each (chunk,
     speaker) pair's active frames, a new sequence length almost every time; the question is
     whether cuDNN's per-shape setup costs more than its kernels save."""
-    from diarize import diarize
-    from retranscribe.audio import open_audio
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_diarize import score
-
-    # Another long recording (the same one 7.3 s in): chunks, and so lengths, no run has seen.
-    # cuDNN off first: it leaves nothing cached for the cuDNN-on run.
-    import soundfile as sf
-
-    shifted = long.with_name("long-shifted.wav")
-    samples, rate = sf.read(long, dtype="float32")
-    sf.write(shifted, samples[int(7.3 * rate):], rate, subtype="PCM_16")
-    result = {}
     import contextlib
 
     import diarize.pipeline as diarize_pipeline
 
+    # cuDNN off first: it leaves nothing cached for the cuDNN-on run.
+    shifted = shifted_copy(long, 7.3)
+    result = {}
     without_cudnn = diarize_pipeline._without_cudnn
     for label, context in (("cudnn off", without_cudnn), ("cudnn on", contextlib.nullcontext)):
         diarize_pipeline._without_cudnn = context
         try:
-            started = time.perf_counter()
-            turns = diarize(open_audio(shifted), settings.diarize)
-            long_s = time.perf_counter() - started
-            seed_turns = diarize(open_audio(seed), settings.diarize)
-            result[label] = {"long_diarize_s": round(long_s, 2), "long_rtf": round(long_s / wav_seconds(shifted), 4),
-                             "long_turns": len(turns), "long_speech_s": round(sum(t.end - t.start for t in turns), 1),
-                             "seed_der": round(float(score(SAMPLES / "reference.rttm", seed_turns)[0]), 4)}
+            long_run = timed_diarization(shifted, settings.diarize, cuda=settings.diarize.device == "cuda")
+            seed_run = timed_diarization(seed, settings.diarize, cuda=settings.diarize.device == "cuda")
         finally:
             diarize_pipeline._without_cudnn = without_cudnn
+        result[label] = {"long_diarize_s": long_run["diarize_s"], "long_rtf": long_run["rtf"], "long_turns": long_run["turns"],
+                         "long_speech_s": long_run["speech_s"], "seed_der": seed_run["der"]}
         print(f"{label}: {result[label]}", flush=True)
     return result
 
