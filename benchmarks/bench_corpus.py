@@ -2,6 +2,7 @@
 
     make corpus      # build benchmarks/corpus/build/ first
     uv run --frozen python benchmarks/bench_corpus.py [--items ID ...] [--update] [--asr-cache] [--model base]
+    uv run --frozen python benchmarks/bench_corpus.py --set heldout --asr-cache   # -> results/corpus-heldout.md
 
 For each built item: captions WER -> fixed WER against the truth (retranscribe.wer's
 normaliser), the item's known caption errors fixed / suspected / missed
@@ -39,7 +40,7 @@ from retranscribe.wer import normalize, word_errors  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "corpus"
 BUILD = CORPUS / "build"
-ITEMS = CORPUS / "items"
+ITEM_SETS = {"corpus": CORPUS / "items", "heldout": CORPUS / "heldout"}  # as scripts/make_corpus.py
 CACHE = CORPUS / "asr-cache"
 
 
@@ -51,6 +52,7 @@ class RunConfig:
     beam_size: int = 5
     asr_cache: bool = False
     cache_key: str = ""  # item id, set per item
+    item_set: str = "corpus"  # which items (ITEM_SETS): named in the table
 
 
 def run_item(audio: Path, captions_path: Path, info_path: Path, out_dir: Path, config: RunConfig | None = None):
@@ -203,9 +205,10 @@ def truth_vtt(reference: dict, path: Path) -> None:
     path.write_text("\n".join(lines))
 
 
-def evaluate(item_id: str, config: RunConfig) -> dict:
+def evaluate(item_path: Path, config: RunConfig) -> dict:
+    item_id = item_path.stem
     folder = BUILD / item_id
-    item = json.loads((ITEMS / f"{item_id}.json").read_text())
+    item = json.loads(item_path.read_text())
     reference = json.loads((folder / "reference.json").read_text())
     audio = ROOT / reference["audio"]
     truth = " ".join(t["text"] for t in reference["turns"])
@@ -280,8 +283,11 @@ def table(results: list[dict], config: RunConfig) -> str:
     head = ("| item | s | captions WER → fixed WER | ASR WER | known errors fixed / suspected / missed | number forms kept | "
             "fix edits right / wrong | truth words lost | truth as captions: changed words | DER | roles right | names right / partial / wrong / empty |")
     lines = [
-        f"Evaluation corpus (benchmarks/corpus), model {config.model}, beam {config.beam_size}, {time.strftime('%Y-%m-%d')}. "
-        "Built by `make corpus`, measured by `benchmarks/bench_corpus.py`.",
+        (f"Evaluation corpus (benchmarks/corpus), model {config.model}, beam {config.beam_size}, {time.strftime('%Y-%m-%d')}. "
+         "Built by `make corpus`, measured by `benchmarks/bench_corpus.py`."
+         if config.item_set == "corpus" else
+         f"Held-out items (benchmarks/corpus/{config.item_set}), model {config.model}, beam {config.beam_size}, {time.strftime('%Y-%m-%d')}. "
+         f"Built by `scripts/make_corpus.py --set {config.item_set}`, measured by `benchmarks/bench_corpus.py --set {config.item_set}`."),
         "",
         head,
         "|" + "|".join("---" for _ in range(head.count("|") - 1)) + "|",
@@ -341,30 +347,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", nargs="*", help="item ids to run (default: every built item)")
     parser.add_argument("--asr-cache", action="store_true", help="reuse each item's ASR and diarization (benchmarks/corpus/asr-cache)")
+    parser.add_argument("--set", choices=sorted(ITEM_SETS), default="corpus",
+                        help="the corpus items or the held-out ones (default output then results/corpus-heldout.md)")
     parser.add_argument("--model", default="base")
     parser.add_argument("--beam-size", type=int, default=5)
-    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "corpus.md")
+    parser.add_argument("--output", type=Path)
     parser.add_argument("--from-json", type=Path, help="only re-render the table from a saved corpus.json")
     parser.add_argument("--update", action="store_true",
                         help="merge the items run into the existing results (corpus.json beside --output) instead of replacing them")
     args = parser.parse_args()
-    config = RunConfig(model=args.model, beam_size=args.beam_size, asr_cache=args.asr_cache)
+    config = RunConfig(model=args.model, beam_size=args.beam_size, asr_cache=args.asr_cache, item_set=args.set)
+    if args.output is None:
+        args.output = ROOT / "benchmarks" / "results" / ("corpus.md" if args.set == "corpus" else f"corpus-{args.set}.md")
     if args.from_json:
         results = json.loads(args.from_json.read_text())
         args.output.write_text(table(results, config))
         print(args.output.read_text())
         return
-    built = sorted(p.parent.name for p in BUILD.glob("*/item.sha256"))
+    items = {p.stem: p for p in ITEM_SETS[args.set].glob("*.json")}
+    built = sorted(p.parent.name for p in BUILD.glob("*/item.sha256") if p.parent.name in items)
     ids = [i for i in built if not args.items or i in args.items]
     missing = sorted(set(args.items or []) - set(built))
     if missing:
-        raise SystemExit(f"not built: {', '.join(missing)} (run `make corpus`)")
+        raise SystemExit(f"not built: {', '.join(missing)} (run `make corpus`, or scripts/make_corpus.py --set {args.set})")
     if not ids:
         raise SystemExit("no built items: run `make corpus` first")
     results = []
     for item_id in ids:
         started = time.perf_counter()
-        r = evaluate(item_id, config)
+        r = evaluate(items[item_id], config)
         results.append(r)
         print(f"{item_id}: captions {_pct(r['caption_wer'])} -> fixed {_pct(r['fixed_wer'])}, lost {r['truth_words_lost']}, "
               f"wrong {r['fix_edits_wrong']}, truth changed {r['truth_as_captions_changed']}, DER {_pct(r['der'])} "
