@@ -601,6 +601,27 @@ class _Context:
     def first_appearance(self, turn: _Turn) -> bool:
         return self.first_turn[turn.speaker] == turn.index
 
+    def heard_once(self, turn: _Turn) -> bool:
+        return sum(t.speaker == turn.speaker for t in self.turns) == 1
+
+    def inside_a_report(self, turn: _Turn) -> bool:
+        """Whether ``turn`` is a soundbite inside a report: one of a run of voices heard once
+        each, between two turns of the same speaker, who is not the one that opened the
+        recording (a reporter's package: "... led the rescue." chief, a miner's daughter, the
+        reporter again)."""
+        if not self.heard_once(turn):
+            return False
+        before = turn.index - 1
+        while before >= 0 and self.heard_once(self.turns[before]):
+            before -= 1
+        after = turn.index + 1
+        while after < len(self.turns) and self.heard_once(self.turns[after]):
+            after += 1
+        if before < 0 or after >= len(self.turns):
+            return False
+        reporter = self.turns[before].speaker
+        return reporter == self.turns[after].speaker and reporter != self.turns[0].speaker
+
 
 def _describe_role(text: str) -> SpeakerRole | None:
     """The role the words describing a person imply, if one clearly does."""
@@ -699,7 +720,7 @@ _WEAK_RULES = {"is-in", "went-to"}
 _CALLER = re.compile(r"(?i)\b(?:on\s+the\s+line|go\s+ahead(?=(?:,\s*[A-Z][\w'\u2019-]*)?[\s,.!?]*$)|you'?re\s+on\s+(?:the\s+)?air|caller|calls?\s+(?:from|in)|lines\s+are)\b")
 
 
-def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | None, ctx: _Context) -> list[_Clue]:
+def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Clue]:
     """What the end of ``turn`` says about the speaker of ``following``."""
     clues: list[_Clue] = []
     target = following.speaker
@@ -708,16 +729,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
         return clues
     last = sentences[-1]
     first_time = ctx.first_appearance(following)
-    # A voice heard once between two turns of the same speaker, who is not the one that opened
-    # the recording: a soundbite inside a report.
-    soundbite = (
-        first_time
-        and after_following is not None
-        and after_following.speaker == turn.speaker
-        and turn.speaker != ctx.turns[0].speaker
-        and not last.endswith("?")
-        and sum(t.speaker == target for t in ctx.turns) == 1
-    )
+    soundbite = first_time and not last.endswith("?") and ctx.inside_a_report(following)
 
     # A question that opens with a name: "Tomasz, how are passengers taking this?"
     # Without full stops the question still follows a comma: "... in Birmingham, Tomasz, how are
@@ -831,8 +843,10 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
             if not first_time:
                 continue
             # An unfamiliar name counts only right before a speech verb ("NAME, an immunologist
-            # at the Karolinska Institute, says ...").
-            if not recognised and not _QUOTE_AFTER.search(post):
+            # at the Karolinska Institute, says ..."), or as the last words before a soundbite
+            # where the title or description spells it ("Fire Chief NAME led the rescue.").
+            spelled_before_soundbite = soundbite and in_last and _video_name_around(sentence, entity.start, entity.end, _VIDEO_NAMES.get())
+            if not recognised and not _QUOTE_AFTER.search(post) and not spelled_before_soundbite:
                 continue
             name = _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=not recognised)
             if not name:
@@ -857,7 +871,11 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, after_following: _Turn | N
             elif soundbite and in_last and not later and len(pre.split()) <= 6:
                 # "Planetary scientist NAME, of the University of Leeds, helped design ..."
                 # Officials come with a title or an office; a name with neither is one of the public.
-                default = SpeakerRole.QUOTED_OFFICIAL if _OFFICIAL.search(sentence) else SpeakerRole.MEMBER_OF_THE_PUBLIC
+                # A title is also what stands capitalised right before the name, past the
+                # sentence's first word ("Harbour Master NAME"): no list holds every office.
+                before_name = pre.split()
+                titled = len(before_name) >= 2 and before_name[-1][:1].isupper()
+                default = SpeakerRole.QUOTED_OFFICIAL if _OFFICIAL.search(sentence) or titled else SpeakerRole.MEMBER_OF_THE_PUBLIC
                 quoted_people.append(_Clue(target, "named just before a soundbite", sentence, turn.index, name=name, role=role or default, weight=1.5))
 
     if quoted_people:
@@ -1059,7 +1077,13 @@ def _video_names(metadata: VideoMetadata | None, meta_people: list[tuple[str, st
         for entity, _ in _candidates(text, entities):
             name = _strip_title(entity.text)
             first = name.split()[0] if name else ""
-            if len(name.split()) < 2 or not _looks_like_name(name) or ner.reads_as_place(name):
+            if len(name.split()) < 2 or not _looks_like_name(name):
+                continue
+            # Out of context the small model reads some names as places ("Magnus Thorvaldsen");
+            # a person here, right after a title or a description ("Fire Chief"), is a person.
+            described = re.search(r"(?:[\w.'\u2019-]+\s+){1,3}$", text[: entity.start])
+            titled = entity.label == "PERSON" and described is not None and _describe_role(described.group(0)) is not None
+            if ner.reads_as_place(name) and not titled:
                 continue
             if entity.label == "PERSON" and all(_uncommon_or_first_name(t) for t in name.split()) and not any(
                 e.label in ner.NOT_PERSON and e.text.strip() in (name, f"the {name}", f"The {name}") for e in entities.entities
@@ -1175,6 +1199,12 @@ def _part_of(part: str, name: str) -> bool:
     # A surname in several words joins only a full name the video spells ("Delacroix Burn" and
     # "Marcus Delacroix-Byrne"), never a run that merely holds it ("Sunita Léo Baptiste-Marchand").
     return name in _VIDEO_NAMES.get() and _sounds_alike(part, " ".join(tokens[1:]))
+
+
+def _same_surname(a: str, b: str) -> bool:
+    """Two full names whose surnames (all but the first word) sound alike."""
+    ta, tb = a.split(), b.split()
+    return len(ta) >= 2 and len(tb) >= 2 and _sounds_alike(" ".join(ta[1:]), " ".join(tb[1:]))
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -1316,7 +1346,7 @@ def _clues(turns: list[_Turn], ctx: _Context) -> list[_Clue]:
     for i, turn in enumerate(turns):
         clues += _self_clues(turn, ctx)
         if i + 1 < len(turns):
-            clues += _end_of_turn_clues(turn, turns[i + 1], turns[i + 2] if i + 2 < len(turns) else None, ctx)
+            clues += _end_of_turn_clues(turn, turns[i + 1], ctx)
         if i > 0:
             clues += _start_of_turn_clues(turns[i - 1], turn, ctx)
     return clues
@@ -1416,6 +1446,18 @@ def _names(
                 if name != other and name in votes and other in votes and _same_person(name, other):
                     keep, drop = (name, other) if votes[name] >= votes[other] else (other, name)
                     votes[keep] += votes.pop(drop)
+        # The same surname with a first name heard two ways, one of them as the video spells it
+        # ("Caoimhe Brannigan" in the introduction, "Keeva Brannigan" in the sign-off: an Irish
+        # name no letter or sound code links) is that one person, in the video's spelling.
+        spelled_people = {p for p, _ in meta_people} | set(_VIDEO_PERSONS.get())
+        for name in list(votes):
+            for other in list(votes):
+                if (
+                    name in votes and other in votes and name != other
+                    and name in spelled_people and other not in spelled_people
+                    and _same_surname(name, other)
+                ):
+                    votes[name] += votes.pop(other)
         ranked = votes.most_common()
         if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
             evidence[speaker].append({"rule": "conflicting names", "names": [n for n, _ in ranked[:3]]})

@@ -560,3 +560,49 @@ def test_a_place_the_description_names_never_becomes_a_name():
         metadata=meta,
     )
     assert found["reporter"].name is None
+
+
+def test_every_voice_in_a_run_of_soundbites_inside_a_report_is_placed():
+    # The reporter names the official in the last sentence with no speech verb, and the small
+    # recogniser reads the name as a place out of context; a second voice, never introduced,
+    # follows the official before the reporter returns.
+    metadata = VideoMetadata(
+        id="x",
+        title="Dam repairs finished early",
+        description="Engineers reopened the Holmfirth reservoir road a week early. Reporter Odile Fanshawe-Briggs "
+                    "reports. Harbour Master Ragnar Stenhammar oversaw the repairs.",
+    )
+    found = labelled(
+        ("anchor", "The reservoir road at Holmfirth has reopened a week early. Odile Fanshawe-Briggs reports."),
+        ("reporter", "Divers spent nine days sealing the crack in the spillway. Harbour Master Ragnar Stenhammar "
+                     "oversaw the repairs."),
+        ("master", "We worked in two shifts, day and night, and the weather was kind to us for once."),
+        ("driver", "I drive this road every morning, so the detour was costing me forty minutes a day."),
+        ("reporter", "The council says the road will be inspected again in the spring. Odile Fanshawe-Briggs, "
+                     "Valley News, Holmfirth."),
+        metadata=metadata,
+    )
+    assert (found["master"].role, found["master"].name) == (OFFICIAL, "Ragnar Stenhammar")
+    assert (found["driver"].role, found["driver"].name) == (PUBLIC, None)
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Odile Fanshawe-Briggs")
+
+
+def test_one_surname_with_a_first_name_heard_two_ways_takes_the_descriptions_spelling():
+    # An Irish first name: no letter or sound code links "Caoimhe" to "Keeva", the surname does.
+    metadata = VideoMetadata(id="x", title="Ferry fares rise", description="Transport reporter Caoimhe Dunleavy reports from Larne.")
+    found = labelled(
+        ("anchor", "Ferry fares to Scotland are going up by a fifth. Our transport reporter Caoimhe Dunleavy is in Larne."),
+        ("reporter", "Operators blame fuel and port charges, and say the rise will be reviewed in the autumn. "
+                     "Keeva Dunleavy, Ulster Today, Larne."),
+        metadata=metadata,
+    )
+    assert found["reporter"].name == "Caoimhe Dunleavy"
+
+
+def test_two_first_names_with_one_surname_stay_in_conflict_without_a_description():
+    found = labelled(
+        ("anchor", "Ferry fares to Scotland are going up by a fifth. Our transport reporter Caoimhe Dunleavy is in Larne."),
+        ("reporter", "Operators blame fuel and port charges, and say the rise will be reviewed in the autumn. "
+                     "Keeva Dunleavy, Ulster Today, Larne."),
+    )
+    assert found["reporter"].name is None
