@@ -133,6 +133,8 @@ def align(track_or_words: CaptionTrack | list[CaptionWord], transcript: Transcri
     asr_ids = [ids.setdefault(k, len(ids)) for k in asr_keys]
     hint = abs(len(cap_ids) - len(asr_ids)) + max(len(cap_ids), len(asr_ids)) // 10 + 16
     opcodes = Levenshtein.opcodes(cap_ids, asr_ids, score_hint=hint)
+    asr_times = [(asr_words[bounds[j]].start, asr_words[bounds[j + 1] - 1].end) for j in range(len(starts))]
+    opcodes = _runs_placed_by_time([tuple(op) for op in opcodes], cap_ids, asr_ids, cap_words, asr_times)
 
     blocks: list[Block] = []
     for tag, c0, c1, a0, a1 in opcodes:
@@ -159,6 +161,96 @@ def align(track_or_words: CaptionTrack | list[CaptionWord], transcript: Transcri
     alignment = Alignment(cap_words, asr_words, _merge_matches(blocks))
     alignment.times = _caption_times(alignment)
     return alignment
+
+
+def _middle(span: tuple[float | None, float | None]) -> float | None:
+    start, end = span
+    return None if start is None or end is None else (start + end) / 2
+
+
+def _runs_placed_by_time(opcodes: list[tuple], cap_ids: list[int], asr_ids: list[int], cap_words: list[CaptionWord], asr_times: list) -> list[tuple]:
+    """Where one side has a run of words the other lacks next to a repeated word, edit distance
+    cannot tell where the run goes: "... told us. | We have opened ... the elderly. | We lost
+    power" against the ASR's "... told us. We lost power" matches the ASR's "We" with the first
+    caption "We" as readily as with the second, and the first choice times the whole missed
+    turn after the next speaker's first word (where its gap is then searched for and not
+    found). Among the equally good placements, the one whose matched words agree best with
+    the captions' own times is kept; without caption times, the aligner's own."""
+    ops = list(opcodes)
+    out: list[tuple] = []
+    for index, run in enumerate(ops):
+        tag, c0, c1, a0, a1 = run
+        before = out[-1] if out and out[-1][0] == "equal" else None
+        after = ops[index + 1] if index + 1 < len(ops) and ops[index + 1][0] == "equal" else None
+        shift = _best_shift(run, before, after, cap_ids, asr_ids, cap_words, asr_times) if tag in ("delete", "insert") else 0
+        if not shift:
+            out.append(run)
+            continue
+        k = abs(shift)
+        moved = (tag, c0 + shift, c1 + shift, a0 + shift, a1 + shift)
+        if shift < 0:
+            # The last k pairs of the equal run before now follow the run.
+            out[-1] = ("equal", before[1], before[2] - k, before[3], before[4] - k)
+            out.append(moved)
+            follow = ("equal", moved[2], moved[2] + k, moved[4], moved[4] + k)
+            if after is not None:
+                ops[index + 1] = ("equal", follow[1], after[2], follow[3], after[4])
+            else:
+                out.append(follow)
+        else:
+            # The first k pairs of the equal run after now precede the run.
+            lead = ("equal", moved[1] - k, moved[1], moved[3] - k, moved[3])
+            if before is not None:
+                out[-1] = ("equal", before[1], lead[2], before[3], lead[4])
+            else:
+                out.append(lead)
+            out.append(moved)
+            ops[index + 1] = ("equal", after[1] + k, after[2], after[3] + k, after[4])
+    return [op for op in out if op[1] < op[2] or op[3] < op[4]]
+
+
+def _best_shift(run: tuple, before: tuple | None, after: tuple | None, cap_ids: list[int], asr_ids: list[int], cap_words: list[CaptionWord], asr_times: list) -> int:
+    """How many words (negative: left) to move a one-sided run so that the pairs around it
+    agree best with the captions' own times; 0 where it cannot move or nothing is timed."""
+    tag, c0, c1, a0, a1 = run
+    caption_run = tag == "delete"
+    keys = cap_ids if caption_run else asr_ids
+    r0, r1 = (c0, c1) if caption_run else (a0, a1)
+    # It may slide left while the word leaving its end equals the one joining its start (and
+    # the equal run before has pairs to give); right likewise.
+    left = 0
+    while before is not None and left < min(before[2] - before[1], r1 - r0) and keys[r0 - 1 - left] == keys[r1 - 1 - left]:
+        left += 1
+    right = 0
+    while after is not None and right < min(after[2] - after[1], r1 - r0) and keys[r1 + right] == keys[r0 + right]:
+        right += 1
+    if not left and not right:
+        return 0
+
+    def pairs(shift: int) -> list[tuple[int, int]]:
+        """(caption word, ASR word) pairs next to the run, with the run moved by ``shift``."""
+        found = []
+        for i in range(left):
+            moved = i < -shift
+            if caption_run:
+                found.append((c1 - 1 - i if moved else c0 - 1 - i, a0 - 1 - i))
+            else:
+                found.append((c0 - 1 - i, a1 - 1 - i if moved else a0 - 1 - i))
+        for i in range(right):
+            moved = i < shift
+            if caption_run:
+                found.append((c0 + i if moved else c1 + i, a0 + i))
+            else:
+                found.append((c0 + i, a0 + i if moved else a1 + i))
+        return found
+
+    costs: dict[int, float] = {}
+    for shift in range(-left, right + 1):
+        spans = [(_middle((cap_words[c].start, cap_words[c].end)), _middle(asr_times[a])) for c, a in pairs(shift)]
+        if any(x is None or y is None for x, y in spans):
+            return 0
+        costs[shift] = sum(abs(x - y) for x, y in spans)
+    return min(costs, key=lambda shift: (costs[shift], abs(shift)))
 
 
 def whole_word_starts(asr_words: Sequence[Word]) -> list[int]:

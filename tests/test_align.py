@@ -97,6 +97,26 @@ def test_a_dropped_turn_is_a_gap_in_its_own_time(plain_captions, reference_turns
     assert gap.start <= official["start"] + 1 and gap.end >= official["end"] - 1
 
 
+def test_a_dropped_turn_that_ends_on_the_next_turns_first_word_is_timed_by_the_captions():
+    # "... told us. | We have opened ... | We lost power": edit distance may match the ASR's
+    # "We" with either caption "We"; the captions' own times say which, so the missed turn
+    # lies in its own time and its gap is searched there, not after the next speaker's word.
+    turns = [
+        ("reporter", 0.0, 3.0, "We reached the mayor by phone and here is what she told us"),
+        ("mayor", 3.5, 12.0, "We have opened two warming centres so please stay with family or friends"),
+        ("resident", 12.5, 16.0, "We lost power at midnight and the house is cold"),
+    ]
+    cues = [CaptionCue(start, end, text) for _, start, end, text in turns]
+    heard = [{"speaker": s, "start": a, "end": b, "text": t} for s, a, b, t in turns]
+    alignment = align(CaptionTrack(cues), spoken_transcript(heard, skip_speaker="mayor"))
+    gaps = find_gaps(alignment)
+    assert [g.caption_words for g in gaps] == [turns[1][3].split()]
+    assert gaps[0].start <= 3.5 and gaps[0].end >= 12.0
+    # without caption times, nothing says where the run goes: the aligner's own choice
+    untimed = align(CaptionTrack([CaptionCue(None, None, " ".join(t for *_, t in turns))]), spoken_transcript(heard, skip_speaker="mayor"))
+    assert len(find_gaps(untimed)) == 1
+
+
 def test_mixed_disagreement_splits_into_sound_alike_parts():
     caption = ["he", "Anna", "Cunningham"]
     asr = [" Heather.", " And", " a", " cunning", " ham,"]
