@@ -226,6 +226,26 @@ def _is_rare_real_word(word: str, below: float) -> bool:
     return 0.0 < _zipf(word) < below
 
 
+def _word_boundaries(words: Sequence[str]) -> list[int]:
+    """Where words (and the parts of hyphenated words) end, counted in letters."""
+    ends, count = [], 0
+    for word in words:
+        for part in re.split(r"[-\u2010\u2011]", word):
+            letters = len(_letters([part]))
+            if letters:
+                count += letters
+                ends.append(count)
+    return ends
+
+
+def _split_real_word(caption: Sequence[str], fixed: Sequence[str]) -> bool:
+    """One real caption word of some length read as several words."""
+    if len(caption) != 1 or len(spoken_key(fixed).split()) < 2:
+        return False
+    word = plain(caption[0]).lower()
+    return len(word) >= 6 and word.isalpha() and _zipf(word) > 0.0
+
+
 class CaptionFixer:
     def __init__(
         self,
@@ -357,7 +377,13 @@ class CaptionFixer:
         margin = None if measured is None else measured.value
         caption_is_name = self.lexicon.contains(caption) or self.lexicon.covers(caption)
         asr_is_name = self.lexicon.covers(fixed)
-        respelling = _letters(caption) == _letters(fixed)
+        same_letters = _letters(caption) == _letters(fixed)
+        # A respelling changes only the written form of the same words ("US" / "U.S.",
+        # "Raman Holt" / "Raman-Holt") or joins what the captions split ("in doors" /
+        # "indoors"). The same letters split or with a boundary moved are other words
+        # ("Nobody" / "No body", "an ice" / "a nice", both Whisper's errors): decided as any
+        # other change, unless the video itself writes them so (below).
+        respelling = same_letters and set(_word_boundaries(fixed)) <= set(_word_boundaries(caption))
         to_common = bool(caption) and similarity < options.suspect_similarity and _only_common_words(fixed, options.common_word_zipf)
         if respelling:
             needed = options.spelling_margin
@@ -377,6 +403,10 @@ class CaptionFixer:
             similarity >= options.suspect_similarity
             and Indel.normalized_similarity(cap_letters, fix_letters) >= MERGE_SIMILARITY
             and len(fix_letters) >= MERGE_LENGTH * len(cap_letters)
+            # A word of the language's most common ones after the first can vanish into the
+            # ending of the word before it ("raise is" / "raises", "Halifax is" / "Halifax's"):
+            # dropped, it needs evidence against it like any dropped word.
+            and not any(_only_common_words([w], options.common_word_zipf) for w in caption[1:])
         ):
             dropped_words = 0  # the same sounds in fewer words ("peach land" / "Peachland"): nothing dropped
         rare = [w for w in caption if _is_rare_real_word(w, options.rare_word_zipf) and w.lower() not in {f.lower() for f in fixed}]
@@ -397,7 +427,7 @@ class CaptionFixer:
         if asr_is_name:
             reasons.append("the video spells it so elsewhere")
         reasons.append(f"ASR confidence {probability:.2f}")
-        if respelling and self.lexicon.writes(fixed) != self.lexicon.writes(caption):
+        if same_letters and self.lexicon.writes(fixed) != self.lexicon.writes(caption):
             # Same letters, so the same sounds: the video's own writing decides, not the audio
             # (whose margin between "US" and "U.S." moved across 1 nat with the CPU's instruction set).
             if not self.lexicon.writes(fixed):
@@ -418,6 +448,10 @@ class CaptionFixer:
             doubts.append("it would change part of a number the captions spell in more words")
         if rare and not asr_is_name and similarity >= options.suspect_similarity:
             doubts.append(f"{' '.join(rare)!r} is a real, rare word")
+        elif _split_real_word(caption, fixed) and not asr_is_name and not same_letters:
+            # "semiconductor" / "a me-conductor", "nailbiter" / "nailed by her": a captioner who
+            # wrote one long real word heard it; the model's pieces of it are no evidence.
+            doubts.append(f"{caption[0]!r} is a real word the reading splits into others")
         if probability < options.confident_probability:
             doubts.append("ASR unsure")
         if margin >= needed and not doubts and self.judge is not None and not respelling:

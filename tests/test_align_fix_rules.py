@@ -81,3 +81,44 @@ def test_a_fix_keeps_a_caption_word_the_audio_says_little_against_alone():
     scorer = StubScorer({"is": -8.0, "a": -0.4, "the": -0.1, "isn't": -0.1})
     text, _ = fixed_text(captions, heard, scorer)
     assert text == "economists say it isn't a catastrophe for the region"
+
+
+def test_a_word_split_in_two_or_a_moved_word_boundary_is_a_change_of_words_not_of_spelling():
+    # Same letters, other words: Whisper's "No body" for "Nobody", "a nice" for "an ice". A
+    # margin that would do for a respelling ("US" / "U.S.") is not enough for them.
+    scorer = StubScorer({"Nobody": -3.5, "An": -1.7, "ice": -1.7})
+    text, corrections = fixed_text("Nobody expected the vote to pass so quickly", "No body expected the vote to pass so quickly", scorer)
+    assert text == "Nobody expected the vote to pass so quickly"
+    assert [c.status for c in corrections] == [CorrectionStatus.SUSPECTED]
+    text, _ = fixed_text("An ice storm closed the schools", "A nice storm closed the schools", scorer)
+    assert text == "An ice storm closed the schools"
+
+
+def test_words_the_captions_split_are_joined_as_a_respelling():
+    scorer = StubScorer({"doors": -1.8})
+    text, corrections = fixed_text("keep the cat in doors at night", "keep the cat indoors at night", scorer)
+    assert text == "keep the cat indoors at night"
+    assert [c.status for c in corrections] == [CorrectionStatus.FIXED]
+
+
+def test_a_common_word_swallowed_by_the_ending_of_the_word_before_is_not_dropped_without_evidence():
+    # "raise is" / "raises" sound the same; the audio says nothing against "is" itself.
+    text, corrections = fixed_text(
+        "a two percent raise is not enough for us", "a two percent raises not enough for us", StubScorer({"raise": -6.0, "is": -1.0})
+    )
+    assert text == "a two percent raise is not enough for us"
+    assert [c.status for c in corrections] == [CorrectionStatus.SUSPECTED]
+    # with the audio against the repeated word itself, a merge of split words still goes through
+    text, _ = fixed_text("they dug the dug outs by hand", "they dug the dugouts by hand", StubScorer({"outs": -4.0}))
+    assert text == "they dug the dugouts by hand"
+
+
+def test_one_real_caption_word_is_not_replaced_by_the_models_pieces_of_it():
+    captions = "Joining me is semiconductor analyst Ruth Obi"
+    text, corrections = fixed_text(captions, "Joining me is a me-conductor analyst Ruth Obi", StubScorer({"semiconductor": -9.0}))
+    assert text == captions
+    assert [c.status for c in corrections] == [CorrectionStatus.SUSPECTED]
+    assert "splits into others" in corrections[0].reason
+    # a misspelling that is no word is fixed as before
+    text, _ = fixed_text("Joining me is semiconducter analyst Ruth Obi", "Joining me is semiconductor analyst Ruth Obi", StubScorer({"semiconducter": -9.0}))
+    assert text == "Joining me is semiconductor analyst Ruth Obi"
