@@ -868,12 +868,12 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
             # ASR splits sentences: "... spokesman, John Kirby. We'll explain why ... Take a listen."
             if quoted and forward and not later and position >= len(sentences) - (3 if explicit or soundbite else 2):
                 quoted_people.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=2.0))
-            elif soundbite and in_last and not later and len(pre.split()) <= 6:
+            elif soundbite and in_last and not later and len(_clause_before(pre).split()) <= 6:
                 # "Planetary scientist NAME, of the University of Leeds, helped design ..."
                 # Officials come with a title or an office; a name with neither is one of the public.
                 # A title is also what stands capitalised right before the name, past the
                 # sentence's first word ("Harbour Master NAME"): no list holds every office.
-                before_name = pre.split()
+                before_name = _clause_before(pre).split()
                 titled = len(before_name) >= 2 and before_name[-1][:1].isupper()
                 default = SpeakerRole.QUOTED_OFFICIAL if _OFFICIAL.search(sentence) or titled else SpeakerRole.MEMBER_OF_THE_PUBLIC
                 quoted_people.append(_Clue(target, "named just before a soundbite", sentence, turn.index, name=name, role=role or default, weight=1.5))
@@ -905,6 +905,12 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
             # An unnamed voice heard once inside a report is a vox pop.
             clues.append(_Clue(target, "unnamed voice inside a report", last[-80:], turn.index, role=SpeakerRole.MEMBER_OF_THE_PUBLIC, weight=0.5))
     return clues
+
+
+def _clause_before(pre: str) -> str:
+    """The words before a name since the last comma, semicolon or colon: the ASR often joins a
+    report's sentences with commas ("... for four days, Fire Chief NAME led the rescue.")."""
+    return re.split(r"[,;:]\s+", pre)[-1]
 
 
 def _last_match(pattern: re.Pattern, text: str) -> re.Match | None:

@@ -606,3 +606,17 @@ def test_two_first_names_with_one_surname_stay_in_conflict_without_a_description
                      "Keeva Dunleavy, Ulster Today, Larne."),
     )
     assert found["reporter"].name is None
+
+
+def test_a_soundbite_introduced_at_the_end_of_a_run_on_sentence_is_still_named():
+    # The ASR joins the report's sentences with commas: the name opens the last clause.
+    metadata = VideoMetadata(id="x", title="Canal reopens", description="Lock keeper Idris Vaughan-Pryce reopened the canal.")
+    found = labelled(
+        ("anchor", "The canal through Brecon has reopened after the summer drought. Nia Tregarthen has the story."),
+        ("reporter", "For six weeks the boats sat in the mud, the water was too low to fill the locks, Lock Keeper "
+                     "Idris Vaughan-Pryce opened the first gate at dawn."),
+        ("keeper", "It was a relief to see them moving again, we had boats waiting from both ends."),
+        ("reporter", "The trust says it will dredge the worst stretch this winter. Nia Tregarthen, Wales Today, Brecon."),
+        metadata=metadata,
+    )
+    assert (found["keeper"].role, found["keeper"].name) == (OFFICIAL, "Idris Vaughan-Pryce")
