@@ -168,6 +168,8 @@ _QUOTE_BEFORE = re.compile(
     r"(?i)(?:heard\s+(?:\w+\s+){0,2}from|spoke\s+(?:\w+\s+){0,2}(?:to|with)|talked\s+(?:\w+\s+){0,2}(?:to|with)|asked|according\s+to|reached|caught\s+up\s+with|"
     r"interviewed|met)\s+(?:[\w.,'\u2019-]+\s+){0,7}$"
 )
+# An interview given to the programme, not a statement to the press.
+_INTERVIEW_CUE = re.compile(r"(?i)^(?:,[^,]{0,80},|,)?\s+(?:(?:spoke|talked)\s+to\s+(?:us|me)|told\s+(?:us|me))\b")
 # A hand-off to a reporter or a live guest: the text right after the name.
 _HANDOFF_AFTER = [
     ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
@@ -606,9 +608,8 @@ class _Context:
 
     def inside_a_report(self, turn: _Turn) -> bool:
         """Whether ``turn`` is a soundbite inside a report: one of a run of voices heard once
-        each, between two turns of the same speaker, who is not the one that opened the
-        recording (a reporter's package: "... led the rescue." chief, a miner's daughter, the
-        reporter again)."""
+        each, between two turns of the same speaker (a reporter's package: "... led the
+        rescue." chief, a miner's daughter, the reporter again)."""
         if not self.heard_once(turn):
             return False
         before = turn.index - 1
@@ -620,6 +621,8 @@ class _Context:
         if before < 0 or after >= len(self.turns):
             return False
         reporter = self.turns[before].speaker
+        # Voices between two turns of the one who opened the recording may be a co-anchor and a
+        # reporter, or a live guest: not taken for soundbites.
         return reporter == self.turns[after].speaker and reporter != self.turns[0].speaker
 
 
@@ -867,7 +870,11 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
             role = described if described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.MEMBER_OF_THE_PUBLIC) else None
             # ASR splits sentences: "... spokesman, John Kirby. We'll explain why ... Take a listen."
             if quoted and forward and not later and position >= len(sentences) - (3 if explicit or soundbite else 2):
-                quoted_people.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or SpeakerRole.QUOTED_OFFICIAL, weight=2.0))
+                # An office speaks to reporters or in a statement; someone with no office or
+                # title who "spoke to us" gave an interview: a guest ("The manager, NAME, spoke
+                # to us afterwards").
+                default = SpeakerRole.GUEST if _INTERVIEW_CUE.search(post) and not _OFFICIAL.search(sentence) else SpeakerRole.QUOTED_OFFICIAL
+                quoted_people.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or default, weight=2.0))
             elif soundbite and in_last and not later and len(_clause_before(pre).split()) <= 6:
                 # "Planetary scientist NAME, of the University of Leeds, helped design ..."
                 # Officials come with a title or an office; a name with neither is one of the public.
@@ -1157,9 +1164,17 @@ def _video_spelling(name: str, among: tuple[str, ...] | None = None) -> str | No
     fits = set()
     for person in _VIDEO_NAMES.get() if among is None else among:
         parts = person.split()
-        if len(parts) < 2 or not _sounds_alike(tokens[0], parts[0]):
+        if len(parts) < 2:
             continue
-        if _sounds_alike(" ".join(tokens[1:]), " ".join(parts[1:])):
+        # The first name may be heard in several words ("My Ling" for Mei-Ling, "Leo Pold" for
+        # Leopold); the surname then sounds alike on its own, or the whole name does by its
+        # letters where a sound code misses a spelling ("Marketty" for the Italian Marchetti).
+        splits = [i for i in range(1, len(tokens)) if _sounds_alike("".join(tokens[:i]), parts[0])]
+        if not splits:
+            continue
+        if any(_sounds_alike(" ".join(tokens[i:]), " ".join(parts[1:])) for i in splits) or (
+            len(tokens) <= len(parts) + 1 and fuzz.ratio(_letters(name), _letters(person)) >= NAME_SPELLING_SIMILARITY
+        ):
             fits.add(person)
         elif (
             len(tokens) > len(parts)

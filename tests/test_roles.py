@@ -620,3 +620,42 @@ def test_a_soundbite_introduced_at_the_end_of_a_run_on_sentence_is_still_named()
         metadata=metadata,
     )
     assert (found["keeper"].role, found["keeper"].name) == (OFFICIAL, "Idris Vaughan-Pryce")
+
+
+def test_a_first_name_heard_in_two_words_takes_the_descriptions_spelling():
+    # Whisper writes a hyphenated or unfamiliar first name as two words ("Li Na" for Lina-Marie
+    # is not the case here: "My Ling" for Mei-Ling, "Leo Pold" for Leopold).
+    metadata = VideoMetadata(
+        id="x", title="Hospital parking charges scrapped",
+        description="Correspondent Mei-Ling Okafor reports. With cardiologist Dr Leopold Marchetti.",
+    )
+    found = labelled(
+        ("anchor", "Parking charges at hospitals are to be scrapped from April. Let's cross now to My Ling Okafor, "
+                   "who is at the Royal Infirmary. My Ling, who gains most?"),
+        ("reporter", "Patients who come every week, for dialysis or cancer care, and the staff on night shifts. "
+                     "Doctor Leo Pold Marketty is a cardiologist here."),
+        ("doctor", "Some of my patients were paying forty pounds a month just to see me."),
+        ("reporter", "The change costs the health board about two million a year. Back to you."),
+        metadata=metadata,
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Mei-Ling Okafor")
+    assert found["doctor"].name == "Leopold Marchetti"
+
+
+def test_someone_without_an_office_who_spoke_to_us_is_a_guest():
+    found = labelled(
+        ("anchor", "Bala Town are through to the final for the first time. Our reporter Tomos Glyn-Parry was at the match."),
+        ("reporter", "The winner came in the last minute of extra time. The club's captain, Bethan Llewellyn-Ash, spoke "
+                     "to us on the pitch."),
+        ("captain", "We have waited thirty years for this, and I still cannot believe it."),
+        ("reporter", "The final is at the end of the month. Tomos Glyn-Parry, Wales Today, Bala."),
+    )
+    assert (found["captain"].role, found["captain"].name) == (GUEST, "Bethan Llewellyn-Ash")
+    # the same cue after an office is an official's
+    found = labelled(
+        ("anchor", "Bala Town are through to the final for the first time. Our reporter Tomos Glyn-Parry was at the match."),
+        ("reporter", "The town's mayor, Bethan Llewellyn-Ash, spoke to us on the pitch."),
+        ("captain", "We have waited thirty years for this, and I still cannot believe it."),
+        ("reporter", "The final is at the end of the month. Tomos Glyn-Parry, Wales Today, Bala."),
+    )
+    assert found["captain"].role is OFFICIAL
