@@ -10,8 +10,14 @@ import re
 from collections import Counter
 from typing import Iterable
 
-_NAME_RUN = re.compile(r"\b([A-Z][\w'’-]*[a-z0-9][\w'’-]*(?:\s+[A-Z][\w'’-]+)*|[A-Z]{2,}\b)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)([A-Z][\w'’-]*)")
+# Capital letters of the Latin alphabets ("Émile", "Łukasz", "Ó Briain"), not only ASCII.
+_UPPER = "A-Z" + "".join(sorted({ch for ch in map(chr, range(0xC0, 0x250)) if ch.isupper()}))
+# A run of capitalised words; inside it a lone accented capital is a word of the name (the
+# Irish "Ó" of "Elspeth Ó Briain"), a lone ASCII one ("A", "I") is not.
+_NAME_RUN = re.compile(
+    rf"(?<![\w'’-])([{_UPPER}][\w'’-]*[^\W_][\w'’-]*(?:\s+(?:[{_UPPER}][\w'’-]+|[{_UPPER[3:]}](?=\s+[{_UPPER}])))*|[A-Z]{{2,}}\b)"
+)
+_SENTENCE_START = re.compile(rf"(?:^|[.!?:]\s+|\n\s*)([{_UPPER}][\w'’-]*)")
 _FUNCTION_WORDS = {
     "the", "a", "an", "and", "but", "or", "so", "now", "well", "also", "i", "we", "you", "he",
     "she", "they", "it", "this", "that", "these", "those", "there", "here", "in", "on", "at",

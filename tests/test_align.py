@@ -138,6 +138,15 @@ def test_lexicon_takes_names_from_metadata_not_sentence_starts(samples):
     assert not lexicon.contains(["Vladimir", "Putin", "is"])
 
 
+def test_names_with_accented_capitals_are_whole_names_of_the_lexicon():
+    lexicon = EntityLexicon.from_texts(["Live tonight: presenter Elspeth Ó Briain meets Émile Duchêne and Łucja Wróbel-Nash in Kraków."])
+    assert lexicon.contains(["Elspeth", "Ó", "Briain"])
+    assert lexicon.contains(["Émile", "Duchêne"])
+    assert lexicon.contains(["Łucja", "Wróbel-Nash"])
+    assert lexicon.contains(["Kraków"])
+    assert not lexicon.contains(["Briain"])  # part of the name, not a name of its own
+
+
 def test_cues_keep_one_speaker_and_readable_length():
     words = [FixedWord(f"w{i}", i * 0.4, i * 0.4 + 0.3, "A" if i < 30 else "B") for i in range(60)]
     cues = build_cues(words)
