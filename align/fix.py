@@ -260,6 +260,16 @@ def _open_compounds_kept(caption: Sequence[str], fixed: Sequence[str], common: f
     return kept
 
 
+# Three or more single letters joined by hyphens, or lower-case ones joined by dots: a word
+# spelled out ("b-o-d-h-r", "b.o.d.h.r."; capitals with dots, "U.S.A.", are an abbreviation).
+_SPELLED_OUT = re.compile(r"(?:^|[^\w-])\w-\w-\w(?:-|$)|(?:^|[^\w.])[a-z]\.[a-z]\.[a-z](?:\.|$)")
+
+
+def _number_dropped(caption: Sequence[str], fixed: Sequence[str]) -> bool:
+    """Whether the caption words hold a number and the reading holds none."""
+    return any(_is_number_word(w) for w in caption) and not any(_is_number_word(w) for w in fixed)
+
+
 def _split_real_word(caption: Sequence[str], fixed: Sequence[str]) -> bool:
     """One real caption word of some length read as several words."""
     if len(caption) != 1 or len(spoken_key(fixed).split()) < 2:
@@ -409,7 +419,9 @@ class CaptionFixer:
         to_common = bool(caption) and similarity < options.suspect_similarity and _only_common_words(fixed, options.common_word_zipf)
         if respelling:
             needed = options.spelling_margin
-        elif caption_is_name and not asr_is_name:
+        elif caption_is_name and not asr_is_name or _number_dropped(caption, fixed):
+            # A number the captions write is content the captioner heard as one: replaced by
+            # no number ("four rainy seasons" / "for rainy seasons"), it needs what a name needs.
             needed = options.name_fix_margin
         elif to_common:
             needed = options.common_word_margin
@@ -468,6 +480,9 @@ class CaptionFixer:
             doubts.append(f"{dropped_words} caption word(s) would be dropped without evidence against each")
         if self._splits_a_number(c0, c1):
             doubts.append("it would change part of a number the captions spell in more words")
+        if any(_SPELLED_OUT.search(w) for w in fixed):
+            # "b-o-d-h-r" for *bodhrán*: how Whisper writes what it cannot read, not a word.
+            doubts.append("the reading spells letters out")
         if rare and not asr_is_name and similarity >= options.suspect_similarity:
             doubts.append(f"{' '.join(rare)!r} is a real, rare word")
         elif same_letters and len(spoken_fixed) < len(spoken_caption):
@@ -661,7 +676,7 @@ class CaptionFixer:
             region = words[c_lo:c_hi]
             considered: dict[tuple[int, int, str], tuple[NameCandidate, str]] = {}
             for candidate, _ in cluster:
-                candidate = self._trimmed(candidate, words, a0, a1)
+                candidate = self._trimmed(candidate, words, a0, a1, keys)
                 matched = closest_name(
                     words[candidate.start : candidate.end],
                     [candidate.run] if candidate.asr_span is not None else runs,
@@ -683,6 +698,15 @@ class CaptionFixer:
                 correction = self._decide_name(candidate, a0, a1, reading, region, measured, position, prompt)
                 if correction is not None:
                     outcomes.append((correction.status is not CorrectionStatus.FIXED, -measured.value, -candidate.similarity, candidate, correction))
+            # Of names proposed for the same caption words, the one most like them: the audio
+            # says where a name starts and ends, not which sounds of the captions to drop
+            # ("O'Brien" is *Ó Briain*, not *Briain*, though Whisper scores "Ó" low).
+            best_alike: dict[tuple[int, int], float] = {}
+            for *_, candidate, correction in outcomes:
+                if correction.status is CorrectionStatus.FIXED:
+                    span = (candidate.start, candidate.end)
+                    best_alike[span] = max(best_alike.get(span, 0.0), candidate.similarity)
+            outcomes = [o for o in outcomes if o[3].similarity >= best_alike.get((o[3].start, o[3].end), 0.0)]
             # Fixes first, the audio's favourite first; a suspicion only where no fix overlaps it.
             taken: set[int] = set()
             for *_, candidate, correction in sorted(outcomes, key=lambda o: o[:3]):
@@ -693,16 +717,20 @@ class CaptionFixer:
                 decided.append((candidate.start, candidate.end, correction))
         return decided
 
-    def _trimmed(self, candidate: NameCandidate, words: list[str], a0: int, a1: int) -> NameCandidate:
+    def _trimmed(self, candidate: NameCandidate, words: list[str], a0: int, a1: int, spelled_keys: set[str]) -> NameCandidate:
         """The candidate without the words at its ends that are no part of the name: a word
         without which the run sounds no less like the name ("the" of "the McDonald Carr", "told"
         of "Perez Whitcomb told"), or one the ASR heard as that same word outside its own reading
         of the name ("is" of "Saint Albin day Mont is" beside *Saint-Albans-de-Monts is*). A name
-        fix never drops a caption word that is not part of the name."""
+        fix never drops a caption word that is not part of the name. Never trimmed down to words
+        that already spell a part of a name ("Mulcahy Brennan" of "Tiger Mulcahy Brennan" for
+        *Tadhg Mulcahy-Brennan*): the word trimmed is the misspelled part."""
         separate = self._separately_heard(candidate, a0, a1)
         while candidate.end - candidate.start > 1:
             alike = name_similarity(words[candidate.start : candidate.end], candidate.run)
             for start, end, edge in ((candidate.start + 1, candidate.end, candidate.start), (candidate.start, candidate.end - 1, candidate.end - 1)):
+                if _letters(words[start:end]) in spelled_keys and edge not in separate:
+                    continue
                 if edge in separate or name_similarity(words[start:end], candidate.run) > alike:
                     break
             else:
@@ -758,6 +786,9 @@ class CaptionFixer:
         alignment = self.alignment
         by_key = {run.key: run for run in runs}
         found = []
+        # A caption run that spells a part of a name already ("Mulcahy Brennan") is no
+        # candidate for the whole name ("Tadhg Mulcahy-Brennan"): its fix would add words the
+        # captions have no sounds for; a longer run holding it may be ("Tiger Mulcahy Brennan").
         for block in alignment.blocks:
             if block.kind is not BlockKind.SUBSTITUTION:
                 continue
@@ -777,6 +808,8 @@ class CaptionFixer:
                         continue
                     for c0 in range(len(cap)):
                         for c1 in range(c0 + 1, min(len(cap), c0 + MAX_RUN_WORDS) + 1):
+                            if _letters(cap[c0:c1]) in by_key:
+                                continue
                             match = closest_name(cap[c0:c1], [run], self.options.suspect_similarity, by_sound=True)
                             if match is not None:
                                 found.append(NameCandidate(block.cap_start + c0, block.cap_start + c1, run, match[1],

@@ -136,3 +136,36 @@ def test_one_real_caption_word_is_not_replaced_by_the_models_pieces_of_it():
     # a misspelling that is no word is fixed as before
     text, _ = fixed_text("Joining me is semiconducter analyst Ruth Obi", "Joining me is semiconductor analyst Ruth Obi", StubScorer({"semiconducter": -9.0}))
     assert text == "Joining me is semiconductor analyst Ruth Obi"
+
+
+def test_a_reading_that_spells_letters_out_is_no_correction():
+    # Whisper writes a word it cannot read letter by letter ("b-o-d-h-r", "b.o.d.h.r.")
+    captions = "she played the bodhrán at the session until midnight"
+    for heard in ("she played the b-o-d-h-r and at the session until midnight", "she played the b.o.d.h.r. and at the session until midnight"):
+        text, corrections = fixed_text(captions, heard, StubScorer({"bodhrán": -12.0}))
+        assert text == captions
+        assert [c.status for c in corrections] == [CorrectionStatus.SUSPECTED]
+
+
+def test_a_name_fix_covers_the_misspelled_word_not_only_the_part_already_spelled_right():
+    # "Tiger" is how the captioner heard the Irish *Tadhg*; "Mulcahy Brennan" is right but for
+    # its hyphen. The fix replaces the whole run, never inserts "Tadhg" beside "Tiger".
+    captions = "With me is the accordionist and singer Tiger Mulcahy Brennan who opened the festival tonight"
+    heard = "With me is the accordionist and singer Tadhg Mulcahy-Brennan who opened the festival tonight"
+    description = "Presenter Elspeth Ó Briain talks to singer Tadhg Mulcahy-Brennan."
+    scorer = StubScorer({"Tiger": -3.0}, without_prompt={"Tadhg": -6.0})
+    text, _ = fixed_text(captions, heard, scorer, description=description)
+    assert text == heard
+
+
+def test_a_number_the_captions_write_is_replaced_by_no_number_only_on_a_names_margin():
+    captions = "In the north four rainy seasons in a row have failed and the herds are dying"
+    heard = "In the north for rainy seasons in a row have failed and the herds are dying"
+    text, corrections = fixed_text(captions, heard, StubScorer({"four": -7.0}))
+    assert text == captions
+    assert [c.status for c in corrections] == [CorrectionStatus.SUSPECTED]
+    text, _ = fixed_text(captions, heard, StubScorer({"four": -12.0}))
+    assert text == heard
+    # the other way, a number the audio has and the captions lack, on the usual margin
+    text, _ = fixed_text(heard, captions, StubScorer({"for": -7.0}))
+    assert text == captions
