@@ -484,13 +484,24 @@ def _looks_like_name(name: str) -> bool:
     return True
 
 
+_HYPHENATED_REST = re.compile(r"(?:-[A-Z\u00c0-\u00de][\w'\u2019]*)+")
+
+
 class _Persons:
     """Person names the recogniser finds in a text, with their character spans."""
 
     def __init__(self, text: str):
         self.text = text
-        self.entities = ner.entities(text)
+        self.entities = [self._whole(e) for e in ner.entities(text)]
         self.persons = [e for e in self.entities if e.label == "PERSON"]
+
+    def _whole(self, entity: ner.Entity) -> ner.Entity:
+        """A person's span with the rest of a hyphenated surname the model cut off
+        ("Anjali Rasmussen" of "Anjali Rasmussen-Obi")."""
+        rest = _HYPHENATED_REST.match(self.text, entity.end) if entity.label == "PERSON" else None
+        if rest is None:
+            return entity
+        return ner.Entity(entity.text + rest.group(0), entity.label, entity.start, rest.end())
 
     def labels_at(self, start: int, end: int) -> set[str]:
         return {e.label for e in self.entities if e.start < end and start < e.end}
@@ -565,6 +576,10 @@ def _checked_person_name(
     if len(name.split()) == 1:
         # In running text this small model labels unfamiliar first names at random ("Morning,
         # Priya, investors ..." gives ORG); a single word is judged out of its context alone.
+        # In a slot only a person fits, a first name of someone the video names in full is that
+        # person's even where the small model reads it as a place ("Eilidh").
+        if strong_slot and name.lower() in _KNOWN_FIRST_NAMES.get():
+            return name
         return name if ner.reads_as_person(name, _KNOWN_FIRST_NAMES.get()) else None
     if not any(_uncommon_or_first_name(t) for t in name.split()):
         # Common words, none a first name: a place or a thing the recogniser may still label
@@ -711,6 +726,12 @@ def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool
         )
         if not overlapping or partial and not any(c.start == start and c.end == end for c, _ in found):
             found.append((ner.Entity(text, "CANDIDATE", start, end), False))
+    # A first name of a person the video names in full, standing alone ("Saoirse is in the
+    # weather centre"): usable in strong slots, as other unrecognised candidates.
+    known = _KNOWN_FIRST_NAMES.get()
+    for match in re.finditer(r"(?<![\w'\u2019-])[A-Z\u00c0-\u00de][\w'\u2019]+(?![\w'\u2019-])", sentence):
+        if match.group(0).lower() in known and not any(c.start <= match.start() < c.end for c, _ in found):
+            found.append((ner.Entity(match.group(0), "CANDIDATE", match.start(), match.end()), False))
     return sorted(found, key=lambda pair: pair[0].start)
 
 

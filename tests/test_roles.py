@@ -659,3 +659,29 @@ def test_someone_without_an_office_who_spoke_to_us_is_a_guest():
         ("reporter", "The final is at the end of the month. Tomos Glyn-Parry, Wales Today, Bala."),
     )
     assert found["captain"].role is OFFICIAL
+
+
+def test_a_hyphenated_surname_the_recogniser_cuts_is_read_whole_from_the_description():
+    metadata = VideoMetadata(id="x", title="Rail fares frozen", description="Transport editor Ottilie Brandvold-Asante explains the freeze.")
+    found = labelled(
+        ("anchor", "Rail fares will be frozen for a year. Our transport editor Ottilie Brandvold Asante is here. Ottilie, who pays?"),
+        ("editor", "The Treasury does, about four hundred million pounds, and the operators say it is not enough."),
+        metadata=metadata,
+    )
+    assert found["editor"].name == "Ottilie Brandvold-Asante"
+
+
+def test_a_presenters_first_name_alone_before_a_hand_off_names_and_places_them():
+    # The description names the forecaster in full; speech uses the first name only, and the
+    # anchor's later thanks after a vox pop must not give that name to the vox pop.
+    metadata = VideoMetadata(id="x", title="Frost warning", description="Forecast with meteorologist Eilidh MacAskill-Reid.")
+    found = labelled(
+        ("anchor", "A hard frost is on the way tonight. Eilidh is in the weather centre. Eilidh, how cold will it get?"),
+        ("forecaster", "Down to minus six in the glens, and the roads will be icy first thing."),
+        ("anchor", "Gardeners are covering their plants. One grower near Perth told us she was worried."),
+        ("grower", "I lost half my seedlings to the last frost, so everything is under fleece tonight."),
+        ("anchor", "Eilidh, thank you. Now the rest of the news."),
+        metadata=metadata,
+    )
+    assert (found["forecaster"].role, found["forecaster"].name) == (ANCHOR, "Eilidh")
+    assert found["grower"].name is None
