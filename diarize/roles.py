@@ -1435,6 +1435,21 @@ def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dic
             evidence[speaker].append({"rule": "conflicting roles", "roles": [r.value for r, _ in ranked[:2]]})
             continue
         roles[speaker] = ranked[0][0]
+    # Someone the anchor questions or thanks by name, with nothing else said of them, is
+    # someone the programme interviews: a guest ("Tadhg, what a night!" ... "Tadhg
+    # Mulcahy-Brennan, thank you", where the ASR heard "with me as" for "with me is").
+    addressed_rules = ("question addressed by name", "name, then thanks", "greeting or thanks with a name")
+    for speaker in real:
+        if speaker in roles or votes[speaker]:
+            continue
+        by_anchor = [
+            c for c in clues
+            if c.speaker == speaker and c.rule in addressed_rules and 0 <= c.turn < len(turns)
+            and roles.get(turns[c.turn].speaker) is SpeakerRole.ANCHOR and turns[c.turn].speaker != speaker
+        ]
+        if by_anchor:
+            roles[speaker] = SpeakerRole.GUEST
+            evidence[speaker].append({"rule": "addressed by name by the anchor, nothing else known", "words": by_anchor[0].words, "turn": by_anchor[0].turn})
     # Vox pops come in runs: an unnamed first voice right after a member of the public, with
     # no cue of its own, is one more ("Riders we spoke to ..." + two riders).
     for previous, turn in zip(turns, turns[1:]):

@@ -685,3 +685,16 @@ def test_a_presenters_first_name_alone_before_a_hand_off_names_and_places_them()
     )
     assert (found["forecaster"].role, found["forecaster"].name) == (ANCHOR, "Eilidh")
     assert found["grower"].name is None
+
+
+def test_someone_the_anchor_questions_and_thanks_by_name_is_a_guest_when_nothing_else_is_said():
+    # The introduction was misheard ("with me as"), so no hand-off rule fires; the anchor still
+    # questions and thanks the other voice by name.
+    found = labelled(
+        ("host", "Good evening, I'm Rhiannon Coyle, live at the Hay book festival, with me as the poet Idris "
+                 "Pennant-Vaughan. Idris, why poetry now?"),
+        ("poet", "Because people want something slow again, something they can read twice."),
+        ("host", "Idris Pennant-Vaughan, thank you."),
+    )
+    assert (found["host"].role, found["host"].name) == (ANCHOR, "Rhiannon Coyle")
+    assert (found["poet"].role, found["poet"].name) == (GUEST, "Idris Pennant-Vaughan")
