@@ -266,8 +266,10 @@ _SPELLED_OUT = re.compile(r"(?:^|[^\w-])\w-\w-\w(?:-|$)|(?:^|[^\w.])[a-z]\.[a-z]
 
 
 def _number_dropped(caption: Sequence[str], fixed: Sequence[str]) -> bool:
-    """Whether the caption words hold a number and the reading holds none."""
-    return any(_is_number_word(w) for w in caption) and not any(_is_number_word(w) for w in fixed)
+    """Whether the caption words hold a number and the reading holds none. "one" is also a
+    pronoun ("no one", "the one") and the captions' spelling of "won": no number to protect."""
+    numbers = [w for w in caption if _is_number_word(w) and plain(w).lower() != "one"]
+    return bool(numbers) and not any(_is_number_word(w) for w in fixed)
 
 
 def _split_real_word(caption: Sequence[str], fixed: Sequence[str]) -> bool:

@@ -169,3 +169,7 @@ def test_a_number_the_captions_write_is_replaced_by_no_number_only_on_a_names_ma
     # the other way, a number the audio has and the captions lack, on the usual margin
     text, _ = fixed_text(heard, captions, StubScorer({"for": -7.0}))
     assert text == captions
+    # "one" is also a pronoun and the captions' spelling of "won": the usual margin
+    text, _ = fixed_text("The Greens have one the seat for the first time in forty years",
+                         "The Greens have won the seat for the first time in forty years", StubScorer({"one": -7.0}))
+    assert text == "The Greens have won the seat for the first time in forty years"
