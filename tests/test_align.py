@@ -145,6 +145,9 @@ def test_names_with_accented_capitals_are_whole_names_of_the_lexicon():
     assert lexicon.contains(["Łucja", "Wróbel-Nash"])
     assert lexicon.contains(["Kraków"])
     assert not lexicon.contains(["Briain"])  # part of the name, not a name of its own
+    # an abbreviation in capitals stays a word of its own, as before ("US" then "National Security")
+    lexicon = EntityLexicon.from_texts(["a spokesman of the US National Security Council said"])
+    assert lexicon.contains(["National", "Security", "Council"]) and not lexicon.contains(["US", "National", "Security", "Council"])
 
 
 def test_cues_keep_one_speaker_and_readable_length():
