@@ -273,7 +273,8 @@ def _number_dropped(caption: Sequence[str], fixed: Sequence[str]) -> bool:
 
 
 def _split_real_word(caption: Sequence[str], fixed: Sequence[str]) -> bool:
-    """One real caption word of some length read as several words."""
+    """One real caption word of some length read as several words (six letters or more: a
+    short word is as often a true split of two, "into" / "in to")."""
     if len(caption) != 1 or len(spoken_key(fixed).split()) < 2:
         return False
     word = plain(caption[0]).lower()

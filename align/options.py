@@ -12,7 +12,8 @@ class FixOptions:
 
     # A correction is applied when the audio prefers the ASR reading by this much.
     fix_margin: float = 5.0
-    # A caption run spelled like a name the video itself uses needs twice the margin.
+    # A caption run spelled like a name the video itself uses needs twice the margin; so does a
+    # number the captions write replaced by no number ("four rainy seasons" / "for": held-out x14).
     name_fix_margin: float = 10.0
     # Homophones ("aid"/"aide") leave the audio no say: a small margin and a sound-alike make
     # them *suspected* (listed for a person, caption kept).
@@ -47,6 +48,8 @@ class FixOptions:
     # "nailbiter" 1.7, "trepidation" 2.7; "career" 5.1) is never replaced by a sound-alike
     # reading of other words on the model's say alone: at most suspected, unless the reading
     # is a name the video spells. Chosen on the seed ("nailbiter" / "nailed by her").
+    # The same line parts a compound the language writes closed from one it writes open: the
+    # captions' "car parks" stays ("carparks" 1.7), "up stairs" is joined ("upstairs" 3.9).
     rare_word_zipf: float = 3.0
     # A reading made only of the language's most common words (wordfreq Zipf >= ``common_word_zipf``:
     # "the", "a", "at", "one") that does not sound like the caption words it replaces is where
