@@ -7,7 +7,7 @@ export PATH := $(HOME)/.local/bin:$(PATH)
 # Each entry is MKL_ENABLE_INSTRUCTIONS:CT2_FORCE_CPU_ISA.
 ISA_PATHS ?= AVX512:AVX512 AVX2:AVX2 SSE4_2:GENERIC
 
-.PHONY: setup demo test test-isa bench corpus bench-corpus
+.PHONY: setup demo test test-isa bench corpus bench-corpus bench-heldout
 setup:
 	@./scripts/setup.sh
 
@@ -36,3 +36,8 @@ corpus: setup
 
 bench-corpus: corpus
 	$(UV) run --frozen python benchmarks/bench_corpus.py --asr-cache
+
+# The held-out items (benchmarks/corpus/heldout): written after the rules, to check they generalise.
+bench-heldout: setup
+	$(UV) run --frozen python scripts/make_corpus.py --set heldout
+	$(UV) run --frozen python benchmarks/bench_corpus.py --set heldout --asr-cache
