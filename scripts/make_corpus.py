@@ -47,8 +47,9 @@ import soundfile as sf
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "benchmarks" / "corpus"
 ITEMS = CORPUS / "items"
-# Items written after the fix and speaker rules were chosen, never used to choose them: a check
-# of how the rules generalise (built into the same build folder; ids start with "x").
+# Items written in batches, each after the fix and speaker rules of the time: each batch's first
+# run checks how the rules generalise (benchmarks/corpus/README.md). Built into the same build
+# folder; ids start with "x".
 HELDOUT = CORPUS / "heldout"
 ITEM_SETS = {"corpus": ITEMS, "heldout": HELDOUT}
 BUILD = CORPUS / "build"
