@@ -116,6 +116,7 @@ _OFFICIAL = re.compile(
     r"council|ministry|department|agency|government|administration|white\s+house|pentagon|kremlin|"
     r"downing\s+street|general|admiral|colonel|military|army|navy|fire\s+chief|chief\s+constable|"
     r"attorney\s+general|prosecutor|judge|deputy|premier|cabinet|parliament|authority|authorities|"
+    r"(?:returning|police|press|medical|election|electoral|probation|customs|health)\s+officer|"
     r"regulator|press\s+conference|told\s+reporters|in\s+a\s+statement|briefing|chief\s+executive|ceo|"
     r"chief\s+(?:medical|operating|financial)\s+officer|director\s+(?:of|general)|chair(?:man|woman)?\s+of)\b"
 )

@@ -700,3 +700,15 @@ def test_someone_the_anchor_questions_and_thanks_by_name_is_a_guest_when_nothing
     )
     assert (found["host"].role, found["host"].name) == (ANCHOR, "Rhiannon Coyle")
     assert (found["poet"].role, found["poet"].name) == (GUEST, "Idris Pennant-Vaughan")
+
+
+def test_an_officer_of_an_election_named_before_a_soundbite_is_an_official():
+    metadata = VideoMetadata(id="x", title="Independent wins Kirkby Stephen", description="Returning officer Ambrose Nwachukwu-Hale declared the result.")
+    found = labelled(
+        ("anchor", "The count in Kirkby Stephen went on through the night. Our reporter Tamsin Eldridge-Moss was there."),
+        ("reporter", "It was close all night. The returning officer, Ambrose Nwachukwu-Hale, read the result at four."),
+        ("officer", "I declare that Joan Pemberton is duly elected as councillor for the Kirkby Stephen ward."),
+        ("reporter", "A recount was refused. Tamsin Eldridge-Moss, Border Today, Kirkby Stephen."),
+        metadata=metadata,
+    )
+    assert (found["officer"].role, found["officer"].name) == (OFFICIAL, "Ambrose Nwachukwu-Hale")
