@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from functools import cached_property
 from dataclasses import dataclass, field
 
 from contextvars import ContextVar
@@ -619,8 +620,12 @@ class _Context:
     def first_appearance(self, turn: _Turn) -> bool:
         return self.first_turn[turn.speaker] == turn.index
 
+    @cached_property
+    def turns_per_speaker(self) -> Counter:
+        return Counter(t.speaker for t in self.turns)
+
     def heard_once(self, turn: _Turn) -> bool:
-        return sum(t.speaker == turn.speaker for t in self.turns) == 1
+        return self.turns_per_speaker[turn.speaker] == 1
 
     def inside_a_report(self, turn: _Turn) -> bool:
         """Whether ``turn`` is a soundbite inside a report: one of a run of voices heard once
