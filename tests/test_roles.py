@@ -587,25 +587,21 @@ def test_every_voice_in_a_run_of_soundbites_inside_a_report_is_placed():
     assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Odile Fanshawe-Briggs")
 
 
+# An Irish first name heard two ways: no letter or sound code links "Caoimhe" to "Keeva".
+_FERRY = (
+    ("anchor", "Ferry fares to Scotland are going up by a fifth. Our transport reporter Caoimhe Dunleavy is in Larne."),
+    ("reporter", "Operators blame fuel and port charges, and say the rise will be reviewed in the autumn. "
+                 "Keeva Dunleavy, Ulster Today, Larne."),
+)
+
+
 def test_one_surname_with_a_first_name_heard_two_ways_takes_the_descriptions_spelling():
-    # An Irish first name: no letter or sound code links "Caoimhe" to "Keeva", the surname does.
     metadata = VideoMetadata(id="x", title="Ferry fares rise", description="Transport reporter Caoimhe Dunleavy reports from Larne.")
-    found = labelled(
-        ("anchor", "Ferry fares to Scotland are going up by a fifth. Our transport reporter Caoimhe Dunleavy is in Larne."),
-        ("reporter", "Operators blame fuel and port charges, and say the rise will be reviewed in the autumn. "
-                     "Keeva Dunleavy, Ulster Today, Larne."),
-        metadata=metadata,
-    )
-    assert found["reporter"].name == "Caoimhe Dunleavy"
+    assert labelled(*_FERRY, metadata=metadata)["reporter"].name == "Caoimhe Dunleavy"
 
 
 def test_two_first_names_with_one_surname_stay_in_conflict_without_a_description():
-    found = labelled(
-        ("anchor", "Ferry fares to Scotland are going up by a fifth. Our transport reporter Caoimhe Dunleavy is in Larne."),
-        ("reporter", "Operators blame fuel and port charges, and say the rise will be reviewed in the autumn. "
-                     "Keeva Dunleavy, Ulster Today, Larne."),
-    )
-    assert found["reporter"].name is None
+    assert labelled(*_FERRY)["reporter"].name is None
 
 
 def test_a_soundbite_introduced_at_the_end_of_a_run_on_sentence_is_still_named():
