@@ -37,10 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from retranscribe.scoring import known_error_outcomes  # noqa: E402
 from retranscribe.wer import normalize, word_errors  # noqa: E402
+from scripts.make_corpus import BUILD, CORPUS, ITEM_SETS  # noqa: E402  (the builder's own folders and item sets)
 
-CORPUS = ROOT / "benchmarks" / "corpus"
-BUILD = CORPUS / "build"
-ITEM_SETS = {"corpus": CORPUS / "items", "heldout": CORPUS / "heldout"}  # as scripts/make_corpus.py
 CACHE = CORPUS / "asr-cache"
 
 
