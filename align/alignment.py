@@ -20,20 +20,14 @@ from typing import Sequence
 from rapidfuzz.distance import Levenshtein
 
 from retranscribe.transcript import CaptionTrack, Transcript, Word
-
-
-@lru_cache(maxsize=1)
-def _normalizer():
-    from whisper_normalizer.english import EnglishTextNormalizer
-
-    return EnglishTextNormalizer()
+from retranscribe.wer import normalize
 
 
 @lru_cache(maxsize=65536)
 def normalize_token(token: str) -> str:
     """The comparison key of one word: lower case, no punctuation, numbers and spellings
     standardised; empty for fillers ("uh") and non-speech tags ("[Music]")."""
-    return _normalizer()(token)
+    return normalize(token)
 
 
 def _words(keys: Sequence[str]) -> list[str]:
@@ -281,9 +275,11 @@ def same_spoken_words(caption: Sequence[str], asr_pieces: Sequence[str]) -> bool
     if first == second:
         return True
     # The same digits in another grouping: "three thirty-five" (335) / "3.35", "nine eleven" / "9/11".
+    # A currency or percent sign is a word said ("40 million" / "40 million pounds" differ).
     digits = lambda key: "".join(ch for ch in key if ch.isdigit())
     letters = lambda key: "".join(ch for ch in key if ch.isalpha())
-    return bool(digits(first)) and digits(first) == digits(second) and letters(first) == letters(second)
+    signs = lambda key: "".join(ch for ch in key if not ch.isalnum() and ch not in " .,")
+    return bool(digits(first)) and all(part(first) == part(second) for part in (digits, letters, signs))
 
 
 def _merge_matches(blocks: list[Block]) -> list[Block]:

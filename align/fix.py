@@ -25,6 +25,9 @@ from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
 
 CONTEXT_WORDS = 4
+# The most caption words beside an ASR-only word that may say it in another written form
+# ("$", "12", "billion" of "$12 billion" for "dollars").
+NUMBER_PHRASE_WORDS = 3
 
 
 @dataclass
@@ -299,6 +302,7 @@ class CaptionFixer:
         self.lexicon = lexicon
         self._window_start: float | None = None
         self._window_first_word = 0
+        self._partner: list[int] | None = None
 
     def _speaker_at(self, asr_index: int) -> str | None:
         words = self.alignment.asr_words
@@ -383,6 +387,28 @@ class CaptionFixer:
             margins.append(None if measured is None else round(measured.value, 2))
         return margins
 
+    def _said_by_neighbours(self, c0: int, a0: int, a1: int) -> bool:
+        """Whether ASR words a0..a1, which the captions lack before caption word c0, are
+        said by the caption words beside them in another written form: a unit or currency
+        the captions write as a symbol ("£40 million" / "40 million pounds", "20°" / "20
+        degrees"). Inserted, they would say it twice."""
+        words = self.alignment.caption_words
+        asr = [w.word for w in self.alignment.asr_words]
+        partner = self._partners()
+        for size in range(1, NUMBER_PHRASE_WORDS + 1):
+            if c0 - size >= 0 and partner[c0 - size] < a0:
+                if same_spoken_words([w.text for w in words[c0 - size : c0]], asr[partner[c0 - size] : a1]):
+                    return True
+            if c0 + size <= len(words) and partner[c0 + size - 1] >= a1:
+                if same_spoken_words([w.text for w in words[c0 : c0 + size]], asr[a0 : partner[c0 + size - 1] + 1]):
+                    return True
+        return False
+
+    def _partners(self) -> list[int]:
+        if self._partner is None:
+            self._partner = _asr_partner_index(self.alignment)
+        return self._partner
+
     def _splits_a_number(self, c0: int, c1: int) -> bool:
         """Whether caption words c0..c1 are part of a longer spelled-out number ("four" of
         "four thousand"): fixing a part alone makes a form neither side wrote."""
@@ -402,6 +428,8 @@ class CaptionFixer:
             return None  # no evidence against caption words: they stay (gaps are reported by the score)
         if caption and same_spoken_words(caption, heard_raw):
             return None  # the same words in another written form ("eleven thousand" / "11,000"): the caption's stays
+        if not caption and self._said_by_neighbours(c0, a0, a1):
+            return None  # "£40 million" / "40 million pounds": the captions' symbol says the word
         probabilities = [w.probability for w in alignment.asr_words[a0:a1]]
         probability = sum(probabilities) / len(probabilities)
         fixed = _caption_style(heard_raw, caption, self.lexicon)
@@ -769,9 +797,11 @@ class CaptionFixer:
         real words in a non-name context. Where the captions use capitals, a capitalised word in
         the run or another word of the same name beside it; in lower-case captions, that
         neighbour or the ASR's own spelling of the name there. A run holding a word the video
-        spells as a name ("Ines", "Lakeview") is that name, not a misspelling of another."""
+        spells as a name ("Ines", "Lakeview") is that name, not a misspelling of another; so is
+        a capitalised word the title or description writes exactly so ("Liberals" of a title
+        beside "the Liberal candidate")."""
         caption = words[candidate.start : candidate.end]
-        if any(_letters([w]) in spelled for w in caption):
+        if any(_letters([w]) in spelled or (w[:1].isupper() and self.lexicon.writes([w])) for w in caption):
             return None
         others = candidate.run.other_parts()
         beside = [words[i] for i in (candidate.start - 1, candidate.end) if 0 <= i < len(words)]

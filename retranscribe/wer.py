@@ -3,6 +3,7 @@ WER used by every benchmark, score and test."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,8 +17,49 @@ def _normalizer():
     return EnglishTextNormalizer()
 
 
+# Units and amounts written as symbols, as they are said: Whisper's normaliser drops "°" and
+# keeps "mm" / "£28m" as letters, so "20°" and "twenty degrees", "11 mm" and "eleven
+# millimetres" would count as different words. A bare number with an attached "m" stays as it
+# is ("5m people" is millions, "a 2m wall" metres): only a spaced "2 m" is metres.
+_NUMBER = r"(?<![\w.])([$£€]?\d[\d,]*(?:\.\d+)?)"
+_AMOUNT_SUFFIXES = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "tn": "trillion"}
+_AMOUNT = re.compile(r"(?<![\w.])([$£€]\d[\d,]*(?:\.\d+)?)\s?(k|mn?|bn|tn)(?![\w])", re.IGNORECASE)
+# (symbol, singular, plural); longer symbols first so "km/h" is not read as "km".
+_UNITS = [
+    ("km/h", "kilometer per hour", "kilometers per hour"),
+    ("kph", "kilometer per hour", "kilometers per hour"),
+    ("mph", "mile per hour", "miles per hour"),
+    ("°C", "degree celsius", "degrees celsius"),
+    ("°F", "degree fahrenheit", "degrees fahrenheit"),
+    ("°", "degree", "degrees"),
+    ("mm", "millimeter", "millimeters"),
+    ("cm", "centimeter", "centimeters"),
+    ("km", "kilometer", "kilometers"),
+    ("kg", "kilogram", "kilograms"),
+    ("ml", "milliliter", "milliliters"),
+]
+_UNIT = re.compile(
+    _NUMBER + r"(?:\s?(" + "|".join(re.escape(u) for u, _, _ in _UNITS) + r")|\s(m))(?![\w/])"
+)
+_UNIT_WORDS = {u.lower(): (one, many) for u, one, many in _UNITS} | {"m": ("meter", "meters")}
+
+
+def _say_units(text: str) -> str:
+    text = text.replace("º", "°").replace("° C", "°C").replace("° F", "°F")
+    text = _AMOUNT.sub(lambda m: f"{m.group(1)} {_AMOUNT_SUFFIXES[m.group(2).lower()]}", text)
+
+    def said(match: re.Match) -> str:
+        number, unit = match.group(1), (match.group(2) or match.group(3)).lower()
+        one, many = _UNIT_WORDS[unit]
+        return f"{number} {one if number.lstrip('$£€') == '1' else many}"
+
+    return _UNIT.sub(said, text)
+
+
 def normalize(text: str) -> str:
-    return _normalizer()(text)
+    """The comparison form of a text: Whisper's English normaliser (numbers, spellings,
+    punctuation) after units written as symbols are spelled out as they are said."""
+    return _normalizer()(_say_units(text))
 
 
 @dataclass

@@ -11,12 +11,15 @@ from retranscribe.transcript import CaptionCue, CaptionTrack, Segment, Transcrip
 class StubScorer:
     """Log-probability of each word of a text: ``costs`` by word (heard words cost -0.1), a
     word written twice in a row costs ``repeat``, and a word costs ``without_prompt`` instead
-    when no prompt names it (a rare name Whisper does not expect)."""
+    when no prompt names it (a rare name Whisper does not expect), and ``after[(a, b)]`` where
+    it follows word a (where a word is missing between them)."""
 
-    def __init__(self, costs: dict[str, float], repeat: float = -0.1, without_prompt: dict[str, float] | None = None):
+    def __init__(self, costs: dict[str, float], repeat: float = -0.1, without_prompt: dict[str, float] | None = None,
+                 after: dict[tuple[str, str], float] | None = None):
         self.costs = costs
         self.repeat = repeat
         self.without_prompt = without_prompt or {}
+        self.after = after or {}
 
     def token_log_probs(self, start: float, text: str, prompt: str | None = None):
         words = text.split()
@@ -24,6 +27,8 @@ class StubScorer:
         for i, word in enumerate(words):
             if i and word.lower() == words[i - 1].lower():
                 probs.append(self.repeat)
+            elif i and (words[i - 1], word) in self.after:
+                probs.append(self.after[words[i - 1], word])
             elif word in self.without_prompt and not (prompt and word in prompt):
                 probs.append(self.without_prompt[word])
             else:
@@ -173,3 +178,51 @@ def test_a_number_the_captions_write_is_replaced_by_no_number_only_on_a_names_ma
     text, _ = fixed_text("The Greens have one the seat for the first time in forty years",
                          "The Greens have won the seat for the first time in forty years", StubScorer({"one": -7.0}))
     assert text == "The Greens have won the seat for the first time in forty years"
+
+
+def test_a_unit_or_currency_the_captions_write_as_a_symbol_is_not_written_again_in_words():
+    # the captions' symbol already says the word the ASR spells out: nothing is missing
+    # (the audio, as a reading without the spoken unit, finds the word after it improbable)
+    for captions, heard, before_gap, after_gap in [
+        ("The new stand cost £40 million and opens in May", "The new stand cost 40 million pounds and opens in May", "million", "and"),
+        ("It is a $9 billion deal for the port", "It is a 9 billion dollar deal for the port", "billion", "deal"),
+        ("Nights stay warm at around 20° in the cities", "Nights stay warm at around 20 degrees in the cities", "20", "in"),
+        ("We have had 14 mm of rain since June", "We have had 14 millimetres of rain since June", "14", "of"),
+        ("She cleared 2 m on her third attempt", "She cleared 2 metres on her third attempt", "2", "on"),
+    ]:
+        text, _ = fixed_text(captions, heard, StubScorer({}, after={(before_gap, after_gap): -9.0}))
+        assert text == captions, (captions, text)
+    # a unit the captions lack altogether is still a missing word
+    captions, heard = "The new stand cost 40 million and opens in May", "The new stand cost 40 million pounds and opens in May"
+    text, _ = fixed_text(captions, heard, StubScorer({}, after={("million", "and"): -9.0}))
+    assert text == heard
+
+
+def test_units_written_as_symbols_read_as_the_words_they_stand_for():
+    from retranscribe.wer import normalize
+
+    assert normalize("around 20° in the cities") == normalize("around twenty degrees in the cities")
+    assert normalize("highs of 35°C") == normalize("highs of thirty-five degrees Celsius")
+    assert normalize("11 mm of rain") == normalize("eleven millimetres of rain")
+    assert normalize("a bar at 2 m and 1 cm") == normalize("a bar at two metres and one centimetre")
+    assert normalize("she ran 10 km at 15 km/h") == normalize("she ran ten kilometres at fifteen kilometres per hour")
+    assert normalize("it cost £28m") == normalize("it cost twenty-eight million pounds")
+    assert normalize("a $4bn deal") == normalize("a four billion dollar deal")
+    assert normalize("the mercury hit 1°") == normalize("the mercury hit one degree")
+    # an attached "m" may be millions ("5m people") or metres ("a 2m wall"): left as written
+    assert "meter" not in normalize("about 5m people") and "million" not in normalize("a 2m wall")
+
+
+def test_a_caption_word_the_video_itself_writes_is_no_misspelling_of_a_name_like_it():
+    title = "Liberals hold Marsh End in by-election"
+    description = "The Liberal candidate Tomasina Reyes-Barr held Marsh End for her party."
+    captions = "The Liberals have held Marsh End with a reduced majority"
+    # even where the audio would prefer the name of the description
+    scorer = StubScorer({"Liberals": -9.0})
+    text, corrections = fixed_text(captions, captions, scorer, title, description)
+    assert text == captions
+    assert not any(c.fixed_words == ["Liberal"] for c in corrections)
+    # a capitalised caption word the video does not write is still a name candidate
+    text, _ = fixed_text(captions.replace("Liberals", "Liberel"), captions.replace("Liberals", "Liberel"), StubScorer({"Liberel": -9.0}),
+                         title.replace("Liberals", "Voters"), description)
+    assert text.startswith("The Liberal have")
