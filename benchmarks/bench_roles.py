@@ -141,7 +141,7 @@ def report(results: list[dict], items_dir: Path, seconds: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--items", type=Path, nargs="+", default=[ROOT / "benchmarks" / "corpus" / "items", ROOT / "benchmarks" / "roles_heldout"]
+        "--items", type=Path, nargs="+", default=[ROOT / "benchmarks" / "corpus" / "items", ROOT / "benchmarks" / "roles_heldout", ROOT / "benchmarks" / "corpus" / "heldout"]
     )
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "roles-truth.md")
     args = parser.parse_args()

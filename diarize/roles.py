@@ -190,6 +190,8 @@ _HANDOFF_BEFORE = [
     ("go-to", re.compile(r"(?i)(?:let'?s\s+go|we\s+go|going|turn|cross|head|go)(?:\s+(?:now|live|over|straight|back|first))*\s+to\s+(?:(?:the|our)\s+)?(?:[\w.'\u2019-]+\s+){0,5}$")),
     ("over-to", re.compile(r"(?i)\bover\s+to\s+(?:you,?\s+)?(?:[\w.'\u2019-]+\s+){0,4}$")),
     ("joining-us", re.compile(r"(?i)\b(?:joining\s+(?:us|me)|(?:i'?m\s+|we'?re\s+|are\s+)?joined\s+(?:now\s+|live\s+|here\s+|in\s+the\s+studio\s+)*by|with\s+(?:us|me)\s+(?:now\s+|here\s+|in\s+the\s+studio\s+)?(?:is|are)|(?:us|me)\s+now\s+is|welcome\s+to\s+the\s+(?:programme|program|show))\b[^.?!]*?$")),
+    # "On the line from Rome is the new champion, NAME": a caller or an interviewee on the phone.
+    ("on-the-line", re.compile(r"(?i)\bon\s+the\s+(?:line|phone)(?:\s+(?:now\s+)?(?:from|in)\s+[\w.'\u2019-]+(?:\s+[A-Z][\w'\u2019-]*)?)?\s+(?:now\s+)?(?:is|are)\b[^.?!]*?$")),
     ("outlet-s", re.compile(r"\b(?!(?:Let|It|That|Here|There|What|He|She|Who|Where|How)'s)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['\u2019]s\s+(?:[\w.'\u2019-]+\s+){0,4}$")),
     ("our", re.compile(r"(?i)\bour\s+(?:[\w.'\u2019-]+\s+){0,4}(?:correspondent|reporter|editor)\s*,?\s+$")),
 ]
@@ -853,7 +855,9 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                 if described is None and rule not in _REPORTER_RULES:
                     # "One of the two senators who changed sides is NAME": the sentence, less surely.
                     described, role_weight = _describe_role(sentence), 1.0
-                if _CALLER.search(" ".join(sentences[-2:])):
+                # A phone-in caller is given by first name ("Doreen in Harrogate"); someone on
+                # the line with a surname as well is an interviewee, placed by what else is said.
+                if _CALLER.search(" ".join(sentences[-2:])) and len(name.split()) < 2:
                     role = SpeakerRole.MEMBER_OF_THE_PUBLIC
                 elif re.search(r"(?i)\b(?:weather|sports?|news)\s+(?:centre|center|desk)\b|\bin\s+the\s+studio\b", post):
                     role = SpeakerRole.ANCHOR  # "... is in the weather centre": the presenting team
@@ -861,6 +865,8 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                     role = SpeakerRole.CORRESPONDENT
                 elif described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.CORRESPONDENT):
                     role = described
+                elif rule == "on-the-line":
+                    role = SpeakerRole.GUEST  # on the phone from somewhere is no reporter's stand-up
                 elif rule in ("go-to", "over-to") or re.search(r"(?i)\b(?:from|in)\s+[A-Z]|\blive\b", pre + post) and described is None:
                     role = SpeakerRole.CORRESPONDENT
                 else:
@@ -920,7 +926,8 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
 
     # Cues that give a role without a name.
     caller = _CALLER.search(" ".join(sentences[-2:]))
-    if caller and first_time:
+    named_in_full = any(c.name and len(c.name.split()) >= 2 for c in clues + quoted_people if c.speaker == target)
+    if caller and first_time and not named_in_full:
         clues.append(_Clue(target, "caller on a phone-in", caller.group(0), turn.index, role=SpeakerRole.MEMBER_OF_THE_PUBLIC))
     reporter = _UNNAMED_REPORTER.search(" ".join(sentences[-2:]))
     if reporter:

@@ -708,3 +708,18 @@ def test_an_officer_of_an_election_named_before_a_soundbite_is_an_official():
         metadata=metadata,
     )
     assert (found["officer"].role, found["officer"].name) == (OFFICIAL, "Ambrose Nwachukwu-Hale")
+
+
+def test_someone_on_the_line_with_a_full_name_is_an_interviewee_and_a_first_name_alone_a_caller():
+    found = labelled(
+        ("host", "Good morning, I'm Wendell Achebe-Stroud. On the line from Oslo is the chess grandmaster "
+                 "Ingrid Solbakken-Vik. Ingrid, how did you sleep after that final game?"),
+        ("player", "Hardly at all. I replayed the last ten moves in my head until the sun came up."),
+        ("host", "Ingrid Solbakken-Vik, thank you."),
+    )
+    assert (found["player"].role, found["player"].name) == (GUEST, "Ingrid Solbakken-Vik")
+    found = labelled(
+        ("host", "The phones are busy this morning. On the line is Doreen in Harrogate. Doreen, go ahead."),
+        ("caller", "I have waited eight months for a hip operation and nobody will give me a date."),
+    )
+    assert found["caller"].role == PUBLIC
