@@ -21,7 +21,7 @@ def _normalizer():
 # keeps "mm" / "£28m" as letters, so "20°" and "twenty degrees", "11 mm" and "eleven
 # millimetres" would count as different words. A bare number with an attached "m" stays as it
 # is ("5m people" is millions, "a 2m wall" metres): only a spaced "2 m" is metres.
-_NUMBER = r"(?<![\w.])([$£€]?\d[\d,]*(?:\.\d+)?)"
+_NUMBER = r"(?<![\w.])(?P<article>(?:\b[Aa]n?\s+)?)([$£€]?\d[\d,]*(?:\.\d+)?)"
 _AMOUNT_SUFFIXES = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "tn": "trillion"}
 _AMOUNT = re.compile(r"(?<![\w.])([$£€]\d[\d,]*(?:\.\d+)?)\s?(k|mn?|bn|tn)(?![\w])", re.IGNORECASE)
 # (symbol, singular, plural); longer symbols first so "km/h" is not read as "km".
@@ -49,9 +49,10 @@ def _say_units(text: str) -> str:
     text = _AMOUNT.sub(lambda m: f"{m.group(1)} {_AMOUNT_SUFFIXES[m.group(2).lower()]}", text)
 
     def said(match: re.Match) -> str:
-        number, unit = match.group(1), (match.group(2) or match.group(3)).lower()
+        article, number, unit = match.group("article"), match.group(2), (match.group(3) or match.group(4)).lower()
         one, many = _UNIT_WORDS[unit]
-        return f"{number} {one if number.lstrip('$£€') == '1' else many}"
+        # "a 9 kg pack" is said "a nine kilogram pack": after an article the unit is adjectival.
+        return f"{article}{number} {one if article or number.lstrip('$£€') == '1' else many}"
 
     return _UNIT.sub(said, text)
 

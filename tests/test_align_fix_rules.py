@@ -209,6 +209,7 @@ def test_units_written_as_symbols_read_as_the_words_they_stand_for():
     assert normalize("it cost £28m") == normalize("it cost twenty-eight million pounds")
     assert normalize("a $4bn deal") == normalize("a four billion dollar deal")
     assert normalize("the mercury hit 1°") == normalize("the mercury hit one degree")
+    assert normalize("carrying a 12 kg pack on a 40 km stage") == normalize("carrying a twelve kilogram pack on a forty kilometre stage")
     # an attached "m" may be millions ("5m people") or metres ("a 2m wall"): left as written
     assert "meter" not in normalize("about 5m people") and "million" not in normalize("a 2m wall")
 
