@@ -387,20 +387,20 @@ class CaptionFixer:
             margins.append(None if measured is None else round(measured.value, 2))
         return margins
 
-    def _said_by_neighbours(self, c0: int, a0: int, a1: int) -> bool:
-        """Whether ASR words a0..a1, which the captions lack before caption word c0, are
-        said by the caption words beside them in another written form: a unit or currency
-        the captions write as a symbol ("£40 million" / "40 million pounds", "20°" / "20
-        degrees"). Inserted, they would say it twice."""
+    def _said_with_neighbours(self, c0: int, c1: int, a0: int, a1: int) -> bool:
+        """Whether caption words c0..c1 and ASR words a0..a1 say the same once read with the
+        words beside them: a unit or currency one side writes as a symbol on a neighbouring
+        number ("£40 million" / "40 million pounds", "20 mph" / "20 miles per hour"). Fixed,
+        the captions would say it twice or trade one form for the other."""
         words = self.alignment.caption_words
         asr = [w.word for w in self.alignment.asr_words]
         partner = self._partners()
         for size in range(1, NUMBER_PHRASE_WORDS + 1):
             if c0 - size >= 0 and partner[c0 - size] < a0:
-                if same_spoken_words([w.text for w in words[c0 - size : c0]], asr[partner[c0 - size] : a1]):
+                if same_spoken_words([w.text for w in words[c0 - size : c1]], asr[partner[c0 - size] : a1]):
                     return True
-            if c0 + size <= len(words) and partner[c0 + size - 1] >= a1:
-                if same_spoken_words([w.text for w in words[c0 : c0 + size]], asr[a0 : partner[c0 + size - 1] + 1]):
+            if c1 + size <= len(words) and partner[c1 + size - 1] >= a1:
+                if same_spoken_words([w.text for w in words[c0 : c1 + size]], asr[a0 : partner[c1 + size - 1] + 1]):
                     return True
         return False
 
@@ -428,8 +428,8 @@ class CaptionFixer:
             return None  # no evidence against caption words: they stay (gaps are reported by the score)
         if caption and same_spoken_words(caption, heard_raw):
             return None  # the same words in another written form ("eleven thousand" / "11,000"): the caption's stays
-        if not caption and self._said_by_neighbours(c0, a0, a1):
-            return None  # "£40 million" / "40 million pounds": the captions' symbol says the word
+        if self._said_with_neighbours(c0, c1, a0, a1):
+            return None  # "£40 million" / "40 million pounds", "20 mph" / "20 miles per hour": the same words
         probabilities = [w.probability for w in alignment.asr_words[a0:a1]]
         probability = sum(probabilities) / len(probabilities)
         fixed = _caption_style(heard_raw, caption, self.lexicon)

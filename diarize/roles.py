@@ -165,7 +165,11 @@ _PRONOUN_CUE = re.compile(
     r"in\s+(?:her|his)\s+(?:own\s+)?words\b|(?:she|he)\s+had\s+this\s+to\s+say\b)"
 )
 # A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
-_QUOTE_AFTER = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+(?:who\s+)?(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b")
+# After the name: an apposition between commas, or an organisation ("NAME of the growers'
+# federation said"), then the speech verb.
+_QUOTE_AFTER = re.compile(
+    rf"(?i)^(?:,[^,]{{0,80}},|,|\s+(?:of|from|at)\s+[^.?!;]{{1,60}}?)?\s+(?:who\s+)?(?:has\s+|had\s+|was\s+|is\s+)?(?:also\s+)?{_SPEECH_VERB}\b"
+)
 _QUOTE_BEFORE = re.compile(
     r"(?i)(?:heard\s+(?:\w+\s+){0,2}from|spoke\s+(?:\w+\s+){0,2}(?:to|with)|talked\s+(?:\w+\s+){0,2}(?:to|with)|asked|according\s+to|reached|caught\s+up\s+with|"
     r"interviewed|met)\s+(?:[\w.,'\u2019-]+\s+){0,7}$"
@@ -228,6 +232,9 @@ _REPORT_THANKS = re.compile(
 )
 _UNNAMED_REPORTER = re.compile(
     r"(?i)\b(?:our|my)\s+(?:[\w-]+\s+){0,3}(?:correspondent|reporter|editor)\s+(?:has|is|joins|reports|brings|sent|filed)"
+    # "Education correspondent Priya salt reports.": a name the recogniser garbled into common
+    # words still stands between the title and the hand-off.
+    r"|\b(?:correspondent|reporter|editor)\s+(?:[\w'\u2019-]+\s+){1,3}reports\s*[.!]?$"
 )
 # People in general, just before a vox pop: "Riders we spoke to were not impressed."
 _PUBLIC_VOICES = re.compile(
@@ -336,10 +343,14 @@ def _turns(transcript: Transcript) -> list[_Turn]:
     turns = _fragments_rejoined(_tails_handed_on(turns))
     # A turn that stops mid-sentence while the next one opens with a short fragment ending a
     # sentence: the fragment is the end of this turn (diarization boundaries are ~0.5 s off).
+    # Where the next turn opens in lower case, the recogniser heard one sentence across the
+    # change of voice, and a longer fragment is this turn's too ("... has worked on this" |
+    # "quay for thirty one years.").
     for turn, following in zip(turns, turns[1:]):
         if ends_sentence(turn.words[-1].word) or turn.words[-1].word.rstrip().endswith((":", ",")):
             continue
-        for count, word in enumerate(following.words[:3], start=1):
+        reach = MAX_FRAGMENT_WORDS if _opens_mid_sentence(following) else 3
+        for count, word in enumerate(following.words[:reach], start=1):
             if ends_sentence(word.word):
                 if count < len(following.words):
                     turn.spill_in = _joined(following.words[:count])
@@ -819,6 +830,9 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
             clues.append(_Clue(target, "full name just before the address", text[-100:], turn.index, name=fuller.pop()))
 
     named = False
+    # Sentences that hand over to a reporter: the people they name besides are the report's
+    # subject ("Our arts reporter NAME met the painter NAME2"), not the next voice.
+    reporter_sentences: set[int] = set()
     quoted_people: list[_Clue] = []
     for position, sentence in enumerate(sentences):
         in_last = position == len(sentences) - 1
@@ -875,6 +889,8 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                 clues.append(_Clue(target, f"introduction: {rule}", sentence, turn.index, name=name, weight=2.0))
                 clues.append(_Clue(target, f"introduction: {rule}", sentence, turn.index, role=role, weight=role_weight))
                 named = True
+                if role is SpeakerRole.CORRESPONDENT:
+                    reporter_sentences.add(position)
                 continue
             if not first_time:
                 continue
@@ -902,6 +918,8 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                 described = _describe_role(post)
             role = described if described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.MEMBER_OF_THE_PUBLIC) else None
             # ASR splits sentences: "... spokesman, John Kirby. We'll explain why ... Take a listen."
+            if position in reporter_sentences:
+                continue
             if quoted and forward and not later and position >= len(sentences) - (3 if explicit or soundbite else 2):
                 # An office speaks to reporters or in a statement; someone with no office or
                 # title who "spoke to us" gave an interview: a guest ("The manager, NAME, spoke
@@ -912,11 +930,19 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                 # "Planetary scientist NAME, of the University of Leeds, helped design ..."
                 # Officials come with a title or an office; a name with neither is one of the public.
                 # A title is also what stands capitalised right before the name, past the
-                # sentence's first word ("Harbour Master NAME"): no list holds every office.
-                before_name = _clause_before(pre).split()
-                titled = len(before_name) >= 2 and before_name[-1][:1].isupper()
-                default = SpeakerRole.QUOTED_OFFICIAL if _OFFICIAL.search(sentence) or titled else SpeakerRole.MEMBER_OF_THE_PUBLIC
-                quoted_people.append(_Clue(target, "named just before a soundbite", sentence, turn.index, name=name, role=role or default, weight=1.5))
+                # sentence's first word ("Harbour Master NAME"): no list holds every office. As
+                # the sentence's first word, a known title of no guest ("Captain NAME has ...").
+                # (The recogniser's person may hold the title: the words before the name count.)
+                at = sentence.find(name)
+                before_name = _clause_before(sentence[:at] if at >= 0 else pre).split()
+                titled = bool(before_name) and before_name[-1][:1].isupper() and (
+                    len(before_name) >= 2 or bool(_title_of(before_name[-1])) and _describe_role(before_name[-1]) is None
+                )
+                if _OFFICIAL.search(sentence) or titled:
+                    # A title outweighs what the person did ("... has worked on this quay").
+                    role = role if role in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST) else SpeakerRole.QUOTED_OFFICIAL
+                quoted_people.append(_Clue(target, "named just before a soundbite", sentence, turn.index, name=name,
+                                           role=role or SpeakerRole.MEMBER_OF_THE_PUBLIC, weight=1.5))
 
     if quoted_people:
         # The person named nearest the new voice is the one it belongs to ("Justice Ama Whitfield

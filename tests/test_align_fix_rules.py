@@ -192,6 +192,11 @@ def test_a_unit_or_currency_the_captions_write_as_a_symbol_is_not_written_again_
     ]:
         text, _ = fixed_text(captions, heard, StubScorer({}, after={(before_gap, after_gap): -9.0}))
         assert text == captions, (captions, text)
+    # a symbol against the words it stands for is no disagreement either, even where the audio
+    # finds the symbol improbable
+    captions, heard = "The bus was doing 30 mph when it hit the wall", "The bus was doing 30 miles per hour when it hit the wall"
+    text, _ = fixed_text(captions, heard, StubScorer({"mph": -9.0}))
+    assert text == captions
     # a unit the captions lack altogether is still a missing word
     captions, heard = "The new stand cost 40 million and opens in May", "The new stand cost 40 million pounds and opens in May"
     text, _ = fixed_text(captions, heard, StubScorer({}, after={("million", "and"): -9.0}))

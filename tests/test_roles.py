@@ -723,3 +723,44 @@ def test_someone_on_the_line_with_a_full_name_is_an_interviewee_and_a_first_name
         ("caller", "I have waited eight months for a hip operation and nobody will give me a date."),
     )
     assert found["caller"].role == PUBLIC
+
+
+def test_a_name_of_an_organisation_before_said_is_quoted():
+    # "NAME of the ORGANISATION said", in a run-on sentence (no full stops from the ASR, the
+    # soundbite's first word on the reporter's side), with no reporter turn after the soundbite.
+    found = labelled(
+        ("anchor", "Growth stalled in the spring. Our economics correspondent Hamish Delgado-Price reports."),
+        ("reporter", "Factories cut shifts and shops cut prices, Orla Bennett-Kaur of the national statistics office said in a statement The"),
+        ("official", "figures show the weakest quarter for manufacturing since records began."),
+        ("anchor", "Shares in London fell after the figures were published."),
+    )
+    assert (found["official"].role, found["official"].name) == (OFFICIAL, "Orla Bennett-Kaur")
+
+
+def test_a_correspondent_whose_name_the_recogniser_garbled_is_still_a_correspondent():
+    found = labelled(
+        ("anchor", "Exam results are out today, and more pupils than ever got top grades. Education correspondent Priya salt reports."),
+        ("reporter", "At this school in Luton the envelopes were opened at eight, and the head teacher says the results are the best in its history."),
+    )
+    assert found["anchor"].role == ANCHOR
+    assert found["reporter"].role == CORRESPONDENT
+
+
+def test_a_sentence_diarization_cut_before_its_last_words_keeps_its_speaker():
+    found = labelled(
+        ("anchor", "Storms have closed the port for a week. Our reporter Gideon Amankwah-Lee is there."),
+        ("reporter", "The trawlers have stayed in harbour since Monday. Harbour Master Ewan Fraser-Lyle has worked on this"),
+        ("master", "quay for thirty one years. The boats are bigger now and the storms are worse, and we need a longer wall."),
+        ("reporter", "The council decides on the new wall in the spring. Gideon Amankwah-Lee, Coast Today, Peterhead."),
+    )
+    assert (found["master"].role, found["master"].name) == (OFFICIAL, "Ewan Fraser-Lyle")
+
+
+def test_the_person_a_reporter_is_introduced_meeting_is_not_the_reporter():
+    found = labelled(
+        ("anchor", "She is ninety and still sells every painting. Our arts reporter Cedric Mwangi-Holt met the painter Hilda Rasmussen at her studio."),
+        ("reporter", "The studio is a converted barn on the edge of the moor. Hilda Rasmussen starts work at six every morning."),
+        ("painter", "The light is best before breakfast. After lunch I only mix colours."),
+        ("reporter", "Her next show opens in London in the spring."),
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Cedric Mwangi-Holt")
