@@ -275,11 +275,9 @@ def same_spoken_words(caption: Sequence[str], asr_pieces: Sequence[str]) -> bool
     if first == second:
         return True
     # The same digits in another grouping: "three thirty-five" (335) / "3.35", "nine eleven" / "9/11".
-    # A currency or percent sign is a word said ("40 million" / "40 million pounds" differ).
     digits = lambda key: "".join(ch for ch in key if ch.isdigit())
     letters = lambda key: "".join(ch for ch in key if ch.isalpha())
-    signs = lambda key: "".join(ch for ch in key if not ch.isalnum() and ch not in " .,")
-    return bool(digits(first)) and all(part(first) == part(second) for part in (digits, letters, signs))
+    return bool(digits(first)) and digits(first) == digits(second) and letters(first) == letters(second)
 
 
 def _merge_matches(blocks: list[Block]) -> list[Block]:

@@ -391,16 +391,18 @@ class CaptionFixer:
         """Whether caption words c0..c1 and ASR words a0..a1 say the same once read with the
         words beside them: a unit or currency one side writes as a symbol on a neighbouring
         number ("£40 million" / "40 million pounds", "20 mph" / "20 miles per hour"). Fixed,
-        the captions would say it twice or trade one form for the other."""
+        the captions would say it twice or trade one form for the other. Exactly the same
+        spoken words: a currency the captions lack ("40 million" / "40 million pounds") or a
+        word they split ("peach land" / "Peachland") is still a difference."""
         words = self.alignment.caption_words
         asr = [w.word for w in self.alignment.asr_words]
         partner = self._partners()
         for size in range(1, NUMBER_PHRASE_WORDS + 1):
             if c0 - size >= 0 and partner[c0 - size] < a0:
-                if same_spoken_words([w.text for w in words[c0 - size : c1]], asr[partner[c0 - size] : a1]):
+                if spoken_key([w.text for w in words[c0 - size : c1]]) == spoken_key(asr[partner[c0 - size] : a1], asr_pieces=True):
                     return True
             if c1 + size <= len(words) and partner[c1 + size - 1] >= a1:
-                if same_spoken_words([w.text for w in words[c0 : c1 + size]], asr[a0 : partner[c1 + size - 1] + 1]):
+                if spoken_key([w.text for w in words[c0 : c1 + size]]) == spoken_key(asr[a0 : partner[c1 + size - 1] + 1], asr_pieces=True):
                     return True
         return False
 
