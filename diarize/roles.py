@@ -209,7 +209,9 @@ _NAME_THANKS = re.compile(
 )
 _SELF_INTRO = re.compile(
     r"(?:^|[.?!,]\s+|\b(?i:and)\s+)(?i:i'?m|i\s+am|my\s+name\s+is|this\s+is|(?:here\s+)?with\s+me,?)\s+(?P<name>[A-Z][^,.?!]*?)"
-    r"(?=\s*(?:[,.?!]|$|\s+(?i:in|from|at|for|with|and|reporting|here)\b))"
+    # The name ends at a full stop, or where the next sentence starts with a capitalised
+    # determiner or pronoun that Whisper wrote without one ("I'm NAME The Greens have won").
+    r"(?=\s*(?:[,.?!]|$|\s+(?i:in|from|at|for|with|and|reporting|here)\b|\s+(?:The|A|An|It|We|They|He|She|This|Our|My)\s))"
 )
 _SIGN_OFF = re.compile(
     r"(?:^|[.?!]\s+)(?:(?i:for)\s+[^,.?!]+,\s+)?(?:(?i:i'?m|this\s+is)\s+)?(?P<name>[A-Z][^,.?!]+?),\s+"
@@ -1075,7 +1077,12 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
         if host_name:
             clues.append(_Clue(turn.speaker, "introduces self", host.group(0), turn.index, name=host_name, role=SpeakerRole.ANCHOR, weight=1.5))
     previous_intro = turn.index == 1 and _SELF_INTRO.search(" ".join(ctx.turns[0].sentences()[:2]))
-    for sentence in sentences[:2]:
+    for position, sentence in enumerate(sentences[:2]):
+        # Whisper often hears the "I'm" of an opening "Hello, I'm NAME" as "in": read so, a
+        # full person's name only ("Good evening, in Kendal tonight ..." names no one).
+        misheard = position == 0 and turn.index == 0 and _GREETING_IN.match(sentence)
+        if misheard:
+            sentence = sentence[: misheard.start("in")] + "I'm" + sentence[misheard.end("in") :]
         # "This is The Afternoon Edition, I'm Rachel Feng.": the programme is no one.
         # "this is X" also opens a programme ("this is CityLine News"): only a recognised person.
         intros = [
@@ -1091,6 +1098,8 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
                 )
             )
         ]
+        if misheard:
+            intros = [(intro, name) for intro, name in intros if intro.start() <= misheard.start("in") + 1 and len(name.split()) >= 2]
         if not intros:
             continue
         intro, name = intros[-1]
@@ -1101,6 +1110,7 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
     return clues
 
 
+_GREETING_IN = re.compile(r"^(?i:hello|hi|good\s+(?:morning|afternoon|evening))\s*,?\s+(?P<in>(?i:in))\s+(?=[A-Z])")
 _DESCRIPTION_CUE_BEFORE = re.compile(
     r"(?i)(?:\b(?:by|with|host|hosts|co-hosts|presenter|presented|anchor|anchors|correspondent|reporter|guest|guests|"
     r"reporting|featuring|and|meteorologist|economist|scientist|curator|nurse|speaks\s+to|spoke\s+to|interview\s+with)|:)"

@@ -764,3 +764,25 @@ def test_the_person_a_reporter_is_introduced_meeting_is_not_the_reporter():
         ("reporter", "Her next show opens in London in the spring."),
     )
     assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Cedric Mwangi-Holt")
+
+
+def test_an_opening_greeting_with_im_heard_as_in_still_introduces_the_anchor():
+    # Whisper often hears the "I'm" of "Hello, I'm NAME" as "in"; a place after "in" stays a place.
+    found = labelled(
+        ("anchor", "Good evening, in Ottoline Barraclough-Reyes. Flooding has closed the main road into Kendal. "
+                   "Our reporter Samson Okafor-Bright is there."),
+        ("reporter", "The river came over the wall at about four this afternoon, and the water is still rising."),
+    )
+    assert (found["anchor"].role, found["anchor"].name) == (ANCHOR, "Ottoline Barraclough-Reyes")
+    # ... also where no full stop ends the name
+    found = labelled(
+        ("anchor", "Hello, in Ottoline Barraclough-Reyes The main road into Kendal is closed by flooding, "
+                   "our reporter Samson Okafor-Bright is there."),
+        ("reporter", "The river came over the wall at about four this afternoon, and the water is still rising."),
+    )
+    assert (found["anchor"].role, found["anchor"].name) == (ANCHOR, "Ottoline Barraclough-Reyes")
+    found = labelled(
+        ("anchor", "Good evening, in Kendal tonight the river burst its banks. Our reporter Samson Okafor-Bright is there."),
+        ("reporter", "The river came over the wall at about four this afternoon, and the water is still rising."),
+    )
+    assert (found["anchor"].role, found["anchor"].name) == (ANCHOR, None)
