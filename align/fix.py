@@ -25,8 +25,8 @@ from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
 
 CONTEXT_WORDS = 4
-# The most caption words beside an ASR-only word that may say it in another written form
-# ("$", "12", "billion" of "$12 billion" for "dollars").
+# The most caption words beside a disagreement that may say it in another written form
+# ("£40 million" for the ASR's "pounds" after "40 million").
 NUMBER_PHRASE_WORDS = 3
 
 

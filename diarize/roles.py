@@ -919,9 +919,9 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                 # Named just before a soundbite: "Gary Lomax has worked on the paint line ..."
                 described = _describe_role(post)
             role = described if described in (SpeakerRole.QUOTED_OFFICIAL, SpeakerRole.GUEST, SpeakerRole.MEMBER_OF_THE_PUBLIC) else None
-            # ASR splits sentences: "... spokesman, John Kirby. We'll explain why ... Take a listen."
             if position in reporter_sentences:
                 continue
+            # ASR splits sentences: "... spokesman, John Kirby. We'll explain why ... Take a listen."
             if quoted and forward and not later and position >= len(sentences) - (3 if explicit or soundbite else 2):
                 # An office speaks to reporters or in a statement; someone with no office or
                 # title who "spoke to us" gave an interview: a guest ("The manager, NAME, spoke
