@@ -476,7 +476,16 @@ class CaptionFixer:
             and not any(_only_common_words([w], options.common_word_zipf) for w in caption[1:])
         ):
             dropped_words = 0  # the same sounds in fewer words ("peach land" / "Peachland"): nothing dropped
-        rare = [w for w in caption if _is_rare_real_word(w, options.rare_word_zipf) and w.lower() not in {f.lower() for f in fixed}]
+        new_words = [f for f in fixed if f.lower() not in {w.lower() for w in caption}]
+        reading_zipf = min((_zipf(plain(f).lower()) for f in new_words), default=0.0)
+        rare = [
+            w for w in caption
+            if w.lower() not in {f.lower() for f in fixed}
+            and (
+                _is_rare_real_word(w, options.rare_word_zipf)
+                or _is_rare_real_word(w, options.uncommon_word_zipf) and reading_zipf - _zipf(plain(w).lower()) >= options.common_reading_gap
+            )
+        ]
         evidence = {
             "log_likelihood_margin": None if measured is None else round(measured.raw, 2),
             "per_token_margin": None if margin is None else round(margin, 2),

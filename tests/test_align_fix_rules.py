@@ -232,3 +232,18 @@ def test_a_caption_word_the_video_itself_writes_is_no_misspelling_of_a_name_like
     text, _ = fixed_text(captions.replace("Liberals", "Liberel"), captions.replace("Liberals", "Liberel"), StubScorer({"Liberel": -9.0}),
                          title.replace("Liberals", "Voters"), description)
     assert text.startswith("The Liberal have")
+
+
+def test_an_uncommon_real_word_is_not_replaced_by_a_far_commoner_sound_alike_on_the_models_say():
+    # Whisper's prior favours "gate" over "gait" whatever was said: at most suspected
+    captions = "Her gait was slower after the fall but she finished the course"
+    heard = "Her gate was slower after the fall but she finished the course"
+    text, corrections = fixed_text(captions, heard, StubScorer({"gait": -8.0}))
+    assert text == captions
+    assert [c.status for c in corrections] == [CorrectionStatus.SUSPECTED]
+    # a common caption word is fixed as before ("weight" / "wait")
+    text, _ = fixed_text("The weight for a hip operation is two years", "The wait for a hip operation is two years", StubScorer({"weight": -8.0}))
+    assert text == "The wait for a hip operation is two years"
+    # and so is an uncommon one whose reading is no commoner ("wrought" / "rot")
+    text, _ = fixed_text("The beams had wrought through in the damp", "The beams had rot through in the damp", StubScorer({"wrought": -8.0}))
+    assert text == "The beams had rot through in the damp"
