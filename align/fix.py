@@ -395,14 +395,14 @@ class CaptionFixer:
         spoken words: a currency the captions lack ("40 million" / "40 million pounds") or a
         word they split ("peach land" / "Peachland") is still a difference."""
         words = self.alignment.caption_words
-        asr = [w.word for w in self.alignment.asr_words]
+        pieces = lambda lo, hi: [w.word for w in self.alignment.asr_words[lo:hi]]
         partner = self._partners()
         for size in range(1, NUMBER_PHRASE_WORDS + 1):
             if c0 - size >= 0 and partner[c0 - size] < a0:
-                if spoken_key([w.text for w in words[c0 - size : c1]]) == spoken_key(asr[partner[c0 - size] : a1], asr_pieces=True):
+                if spoken_key([w.text for w in words[c0 - size : c1]]) == spoken_key(pieces(partner[c0 - size], a1), asr_pieces=True):
                     return True
             if c1 + size <= len(words) and partner[c1 + size - 1] >= a1:
-                if spoken_key([w.text for w in words[c0 : c1 + size]]) == spoken_key(asr[a0 : partner[c1 + size - 1] + 1], asr_pieces=True):
+                if spoken_key([w.text for w in words[c0 : c1 + size]]) == spoken_key(pieces(a0, partner[c1 + size - 1] + 1), asr_pieces=True):
                     return True
         return False
 
@@ -476,11 +476,11 @@ class CaptionFixer:
             and not any(_only_common_words([w], options.common_word_zipf) for w in caption[1:])
         ):
             dropped_words = 0  # the same sounds in fewer words ("peach land" / "Peachland"): nothing dropped
-        new_words = [f for f in fixed if f.lower() not in {w.lower() for w in caption}]
-        reading_zipf = min((_zipf(plain(f).lower()) for f in new_words), default=0.0)
+        caption_lower, fixed_lower = {w.lower() for w in caption}, {f.lower() for f in fixed}
+        reading_zipf = min((_zipf(plain(f).lower()) for f in fixed if f.lower() not in caption_lower), default=0.0)
         rare = [
             w for w in caption
-            if w.lower() not in {f.lower() for f in fixed}
+            if w.lower() not in fixed_lower
             and (
                 _is_rare_real_word(w, options.rare_word_zipf)
                 or _is_rare_real_word(w, options.uncommon_word_zipf) and reading_zipf - _zipf(plain(w).lower()) >= options.common_reading_gap
@@ -693,7 +693,7 @@ class CaptionFixer:
         phrases = self.lexicon.trusted_phrases()
         runs = name_runs(phrases)
         candidates = find_name_candidates(words, runs, self.options.name_similarity) + self._heard_names(runs)
-        partner = _asr_partner_index(alignment)
+        partner = self._partners()
         cased = _captions_use_case(words)
         spelled = {_letters([w]) for phrase in phrases for w in phrase.split()}
         prompt = ", ".join(phrases)
@@ -904,7 +904,7 @@ class CaptionFixer:
         alignment = self.alignment
         words: list[FixedWord] = []
         index = 0
-        asr_cursor = _asr_partner_index(alignment)
+        asr_cursor = self._partners()
         n = len(alignment.caption_words)
         while index <= n:
             for correction in insertions.get(index, []):

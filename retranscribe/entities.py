@@ -11,12 +11,13 @@ from collections import Counter
 from typing import Iterable
 
 # Capital and small letters of the Latin alphabets ("Émile", "Łukasz", "Ó Briain"), not only ASCII.
-_UPPER = "A-Z" + "".join(sorted({ch for ch in map(chr, range(0xC0, 0x250)) if ch.isupper()}))
+_ACCENTED_UPPER = "".join(sorted({ch for ch in map(chr, range(0xC0, 0x250)) if ch.isupper()}))
+_UPPER = "A-Z" + _ACCENTED_UPPER
 _LOWER = "a-z0-9" + "".join(sorted({ch for ch in map(chr, range(0xC0, 0x250)) if ch.islower()}))
 # A run of capitalised words; inside it a lone accented capital is a word of the name (the
 # Irish "Ó" of "Elspeth Ó Briain"), a lone ASCII one ("A", "I") is not.
 _NAME_RUN = re.compile(
-    rf"(?<![\w'’-])([{_UPPER}][\w'’-]*[{_LOWER}][\w'’-]*(?:\s+(?:[{_UPPER}][\w'’-]+|[{_UPPER[3:]}](?=\s+[{_UPPER}])))*|[A-Z]{{2,}}\b)"
+    rf"(?<![\w'’-])([{_UPPER}][\w'’-]*[{_LOWER}][\w'’-]*(?:\s+(?:[{_UPPER}][\w'’-]+|[{_ACCENTED_UPPER}](?=\s+[{_UPPER}])))*|[A-Z]{{2,}}\b)"
 )
 _SENTENCE_START = re.compile(rf"(?:^|[.!?:]\s+|\n\s*)([{_UPPER}][\w'’-]*)")
 _FUNCTION_WORDS = {
