@@ -11,6 +11,7 @@ the same way on any text: nothing in it knows a particular name.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 import jellyfish
@@ -32,7 +33,14 @@ MIN_NAME_LETTERS = 3
 
 
 def letters(words: Sequence[str]) -> str:
-    return "".join(ch for w in words for ch in normalize_token(w) if ch.isalnum())
+    return "".join(_word_letters(w) for w in words)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_letters(word: str) -> str:
+    # Cached: every caption run of up to five words is compared with every name run, so the
+    # same words are read many thousand times (most of the name search's time).
+    return "".join(ch for ch in normalize_token(word) if ch.isalnum())
 
 
 def spoken_parts(words: Sequence[str]) -> list[str]:
@@ -47,9 +55,13 @@ class NameRun:
     words: tuple[str, ...]
     phrase: tuple[str, ...]
 
-    @property
+    @cached_property
     def key(self) -> str:
         return letters(self.words)
+
+    @cached_property
+    def word_keys(self) -> frozenset[str]:
+        return frozenset(letters([w]) for w in self.words)
 
     def other_parts(self) -> set[str]:
         """The letters of the phrase's other words and of their spoken parts ("Graham" for the
@@ -131,7 +143,8 @@ def closest_name(
         return None
     keys = {run.key for run in runs}
     ends = [caption[:i] for i in range(1, len(caption))] + [caption[i:] for i in range(1, len(caption))]
-    if any(same_name(caption, run) for run in runs) or any(letters(part) in keys for part in ends):
+    written = letters([_without_possessive(w) for w in caption])
+    if written in keys or any(letters(part) in keys for part in ends):
         return None  # spelled as the video spells it
     best: tuple[NameRun, float] | None = None
     for run in runs:
@@ -139,8 +152,7 @@ def closest_name(
             continue
         if len(caption) > 1 and len(caption) > len(spoken_parts(run.words)) + EXTRA_WORDS:
             continue
-        run_words = {letters([w]) for w in run.words}
-        if any(letters([w]) in run_words for w in caption):
+        if any(letters([w]) in run.word_keys for w in caption):
             continue
         score = phonetic_similarity(caption, run.words) if by_sound else name_similarity(caption, run)
         if score >= threshold and (best is None or score > best[1]):
