@@ -85,9 +85,11 @@ class AcousticScorer:
         return None if scored is None else float(sum(scored[1]))
 
 
-def phonetic_similarity(first: Sequence[str], second: Sequence[str]) -> float:
+def phonetic_similarity(first: Sequence[str], second: Sequence[str], prefixes: bool = True) -> float:
     """How alike two word runs sound, 0..1: the better of the Metaphone-code and spelling
-    similarities of the joined words ("North career"/"North Korea", "trapid"/"trepidation")."""
+    similarities of the joined words ("North career"/"North Korea", "trapid"/"trepidation").
+    ``prefixes``: a run that begins with the other (4 letters or more) counts as alike, a word
+    cut short; never for deciding where a group of words ends ("2019" / "2019 and")."""
     a = "".join(normalize_token(w).replace(" ", "") for w in first)
     b = "".join(normalize_token(w).replace(" ", "") for w in second)
     if not a or not b:
@@ -98,17 +100,17 @@ def phonetic_similarity(first: Sequence[str], second: Sequence[str]) -> float:
         raw_a = "".join(ch for w in first for ch in w.lower() if ch.isalnum())
         raw_b = "".join(ch for w in second for ch in w.lower() if ch.isalnum())
         if raw_a and raw_b and (raw_a, raw_b) != (a, b):
-            return max(_similarity(a, b), _similarity(raw_a, raw_b))
-    return _similarity(a, b)
+            return max(_similarity(a, b, prefixes), _similarity(raw_a, raw_b, prefixes))
+    return _similarity(a, b, prefixes)
 
 
-def _similarity(a: str, b: str) -> float:
+def _similarity(a: str, b: str, prefixes: bool = True) -> float:
     spelling = Indel.normalized_similarity(a, b)
     code_a, code_b = jellyfish.metaphone(a), jellyfish.metaphone(b)
     # Digits have no Metaphone code: two numbers ("50" / "15") are compared by spelling only.
     codes = Indel.normalized_similarity(code_a, code_b) if code_a and code_b else 0.0
     prefix = len(_common_prefix(a, b)) / min(len(a), len(b))
-    return max(spelling, codes, prefix if min(len(a), len(b)) >= 4 else 0.0)
+    return max(spelling, codes, prefix if prefixes and min(len(a), len(b)) >= 4 else 0.0)
 
 
 def _common_prefix(a: str, b: str) -> str:

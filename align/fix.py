@@ -102,7 +102,11 @@ def split_block(caption: Sequence[str], asr: Sequence[str]) -> list[tuple[int, i
                     if gi and gj and same_spoken_words(caption[i : i + gi], asr[j : j + gj]):
                         step = 0.0
                     elif gi and gj:
-                        step = (1.0 - phonetic_similarity(caption[i : i + gi], asr[j : j + gj])) * letters
+                        # A word that begins another is that word cut short ("start" /
+                        # "starts"), but a run that begins another run is a pair and a word
+                        # more ("twenty nineteen" / "2019 and"), not one group that sounds alike.
+                        alike = phonetic_similarity(caption[i : i + gi], asr[j : j + gj], prefixes=gi == gj == 1)
+                        step = (1.0 - alike) * letters
                     else:
                         step = float(letters)
                     step += 0.5  # each group costs a little: no needless splitting
@@ -466,7 +470,9 @@ class CaptionFixer:
         spoken_fixed = spoken_key(fixed).split()
         dropped_words = len(spoken_caption) - len(spoken_fixed)
         cap_letters, fix_letters = _letters(caption), _letters(fixed)
-        if (
+        # Every letter kept ("can not" / "cannot", "through out" / "throughout"): no word
+        # vanished, the same sounds are written as one.
+        if same_letters or (
             similarity >= options.suspect_similarity
             and Indel.normalized_similarity(cap_letters, fix_letters) >= MERGE_SIMILARITY
             and len(fix_letters) >= MERGE_LENGTH * len(cap_letters)
@@ -563,10 +569,21 @@ class CaptionFixer:
                 if _letters(fixed) == _letters(caption):
                     doubts.append("no caption word has evidence against it alone")
         elif margin >= needed and not doubts and not respelling and dropped_words > 0 and fixed:
+            # One word fewer: the fix may be a word dropped and another changed ("the the
+            # boats" / "the books"), whose margin is mostly the dropped word's. The change must
+            # win on its own against the captions with only that word dropped; where it does
+            # not, only the word goes, and only where the audio speaks against it.
+            dropped_only = self._dropped_only(a0, a1, caption, fixed, needed) if len(caption) == len(fixed) + 1 else None
+            if dropped_only is not None:
+                fixed, why, alone = dropped_only
+                evidence["dropped_only_margins"] = alone
+                reasons.append(why)
+                if alone[1] is None or alone[1] < needed:
+                    doubts.append("the audio says too little against the dropped word alone")
             # A word the fix would drop at either end of the caption run (a caption-only word
             # grouped with its neighbour, "a" of "a 90%" / "19") stays unless the audio speaks
             # against it alone.
-            for k, kept in ((0, [caption[0]] + fixed), (len(caption) - 1, fixed + [caption[-1]])):
+            for k, kept in [] if dropped_only is not None else ((0, [caption[0]] + fixed), (len(caption) - 1, fixed + [caption[-1]])):
                 if len(caption) < 2 or _letters([caption[k]]) in {_letters([w]) for w in fixed}:
                     continue
                 measured_alone = self._compare(a0, a1, fixed, kept)
@@ -588,6 +605,30 @@ class CaptionFixer:
             confidence = min(0.9, max(0.05, 0.3 + margin / (4 * needed)))
             return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, confidence, CorrectionStatus.SUSPECTED, evidence)
         return None
+
+    def _dropped_only(
+        self, a0: int, a1: int, caption: list[str], fixed: list[str], needed: float
+    ) -> tuple[list[str], str, list[float | None]] | None:
+        """For a fix one word shorter than the captions: among the captions with one word
+        dropped that the fix does not beat by ``needed``, the one the audio prefers most to the
+        captions; why; and the margins of the fix over it and of it over the captions (None
+        where the dropped word's tokens are not unlikely enough). None where the fix beats
+        every such reading, or is one of them."""
+        for k in range(len(caption)):
+            shorter = caption[:k] + caption[k + 1 :]
+            if _letters(shorter) == _letters(fixed):
+                return None  # the fix drops a word and changes nothing else
+        best = None
+        for k in range(len(caption)):
+            shorter = caption[:k] + caption[k + 1 :]
+            over = self._compare(a0, a1, fixed, shorter)
+            if over is None or over.value >= needed:
+                continue
+            against = self._compare(a0, a1, shorter, caption)
+            margins = [round(over.value, 2), None if against is None or against.dropped is None or against.dropped > self.options.drop_log_prob else round(against.value, 2)]
+            if best is None or (margins[1] or float("-inf")) > (best[2][1] or float("-inf")):
+                best = (shorter, f"drops {caption[k]!r} only (the audio says little against the rest: {over.value:.1f} nats)", margins)
+        return best
 
     def decide_repeat(self, c0: int, c1: int, a0: int) -> tuple[int, int, Correction] | None:
         """Caption words the ASR did not hear stay, except a word written twice ("the the",

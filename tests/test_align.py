@@ -198,6 +198,14 @@ def test_groups_never_split_a_whole_asr_word():
     assert all(a0 != 1 and a1 != 1 for _, _, a0, a1 in spans), spans
 
 
+def test_a_run_that_begins_with_a_pair_is_the_pair_and_a_word_more():
+    # "twenty nineteen" / "2019" are the same words; "2019 and" only begins with them
+    spans = split_block(["twenty", "nineteen,", "in", "a", "break-in"], [" 2019", " and", " a", " break", " in"])
+    assert spans[0] == (0, 2, 0, 1), spans
+    # a word that begins another is still that word cut short ("start" / "starts")
+    assert split_block(["his", "crew", "now", "start"], [" as", " Grunal", " starts"])[-1] == (3, 4, 2, 3)
+
+
 def test_a_long_caption_only_run_is_never_grouped_with_a_neighbour():
     caption = ["said", "the", "minister", "we", "will", "not", "back", "down", "on", "this"]
     spans = split_block(caption, [" set"])

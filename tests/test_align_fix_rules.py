@@ -247,3 +247,26 @@ def test_an_uncommon_real_word_is_not_replaced_by_a_far_commoner_sound_alike_on_
     # and so is an uncommon one whose reading is no commoner ("wrought" / "rot")
     text, _ = fixed_text("The beams had wrought through in the damp", "The beams had rot through in the damp", StubScorer({"wrought": -8.0}))
     assert text == "The beams had rot through in the damp"
+
+
+def test_a_dropped_word_does_not_carry_a_change_the_audio_does_not_support():
+    # "the the boats" heard as "the books": the fix drops the repeated "the" and changes
+    # "boats"; the margin is the repeat's. The change alone must win on its own.
+    captions = "Nobody has asked the the boats what they think"
+    heard = "Nobody has asked the books what they think"
+    text, corrections = fixed_text(captions, heard, StubScorer({"boats": -3.0}, repeat=-6.0))
+    assert text == "Nobody has asked the boats what they think"
+    assert [(c.caption_words, c.fixed_words) for c in corrections] == [(["the", "boats"], ["boats"])]
+    # where the audio speaks against "boats" as well, both go
+    text, _ = fixed_text(captions, heard, StubScorer({"boats": -8.0}, repeat=-6.0))
+    assert text == heard
+
+
+def test_a_word_split_in_two_with_every_letter_kept_is_joined_without_a_dropped_word():
+    # "can not" / "cannot", "through out" / "throughout": a common second word vanishes into
+    # nothing here; every letter stays. (A common word whose letters go, "raise is" /
+    # "raises", still needs evidence against it.)
+    captions = "The company says it can not pay more and will talk through out the week"
+    heard = "The company says it cannot pay more and will talk throughout the week"
+    text, _ = fixed_text(captions, heard, StubScorer({"can": -1.5, "not": -1.0, "through": -1.5, "out": -1.0}))
+    assert text == heard
