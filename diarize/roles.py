@@ -119,7 +119,9 @@ _OFFICIAL = re.compile(
     r"attorney\s+general|prosecutor|judge|deputy|premier|cabinet|parliament|authority|authorities|"
     r"(?:returning|police|press|medical|election|electoral|probation|customs|health)\s+officer|"
     r"regulator|press\s+conference|told\s+reporters|in\s+a\s+statement|briefing|chief\s+executive|ceo|"
-    r"chief\s+(?:medical|operating|financial)\s+officer|director\s+(?:of|general)|chair(?:man|woman)?\s+of)\b"
+    r"chief\s+(?:medical|operating|financial)\s+officer|director|chair(?:man|woman)?\s+of|"
+    # The head of a school speaks for it (a teacher alone is one of the public).
+    r"head\s*teacher|headmaster|headmistress|school\s+principal|principal\s+of)\b"
 )
 _GUEST = re.compile(
     r"(?i)\b(?:professor|prof|dr|doctor|analyst|expert|economist|researcher|scientist|historian|author|"
@@ -180,7 +182,7 @@ _INTERVIEW_CUE = re.compile(r"(?i)^(?:,[^,]{0,80},|,)?\s+(?:(?:spoke|talked)\s+t
 _HANDOFF_AFTER = [
     ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
     ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene|with\s+us)\b"),
-    ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+story|the\s+latest|the\s+details|this\s+report|that\s+story|the\s+report)"),
+    ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+latest|the\s+details|(?:the|this|that)\s+(?:story|report))"),
     ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
     ("went-to", r"^,?\s+(?:explains|looks\s+at|visited|went\s+to|travell?ed\s+to|spent\s+the\s+day)"),
     ("is-in", r"^,?\s+(?:is|has\s+been|'s\s+been)\s+(?:covering|following|reading|looking\s+(?:at|into)|watching|tracking|monitoring|investigating|digging|at|to|outside|speaking\s+to\s+people)\b"),
@@ -204,6 +206,12 @@ _GREETING_HEAD = re.compile(
     r"(?i:\s+(?:so\s+much|very\s+much|for\s+having\s+me|for\s+that|again))?\s*,?\s+(?P<name>[^,.?!]+?)\s*(?:[,.!?]|$)"
 )
 _THANKS = r"(?i:thanks|thank\s+you|many\s+thanks)\b"
+# The turn after a voice heard once, opening with who that was: "That was NAME." / "The
+# museum's director, NAME." (the ASR may go on after a comma: "..., NAME, the sketch is ...").
+_NAMED_AFTER = re.compile(
+    r"^(?:(?i:that\s+was)\s+(?P<desc>(?:[\w'\u2019-]+\s+){0,5}?)|(?P<title>(?:[\w'\u2019-]+\s+){0,4}[\w'\u2019-]+),\s+)"
+    r"(?P<name>[A-Z][^,.?!]*?)\s*(?:[.?!]|$|,\s+(?!(?:who|which|whose|says|said|told|tells|explains|added|adds|has|had|is|was|and|an?|the\s+\w+\s+of)\b))"
+)
 _NAME_THANKS = re.compile(
     r"^(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at|from|live\s+in|reporting\s+from)\s+[^,.?!]+)?[,.]?\s+" + _THANKS + r"(?!\s+to\b)"  # not "Putin, thanks to ..."
 )
@@ -1034,6 +1042,14 @@ def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_C
         known = name and (name.lower() in ner.census_first_names() or name.lower() in _KNOWN_FIRST_NAMES.get())
         if known:  # "Clare, it is the biggest package of savings in a decade ..."
             clues.append(_Clue(previous.speaker, "name that opens the answer", head[:60], turn.index, name=name))
+    named_after = _NAMED_AFTER.match(head)
+    if named_after and ctx.heard_once(previous) and previous.index > 0 and not greeting and not _thanks_follows(head):
+        name = _person_name(named_after.group("name"), persons, named_after.start("name"), ctx.places, strong_slot=True)
+        said_who = named_after.group("desc") is not None
+        described = _describe_role(named_after.group("title") or named_after.group("desc") or "")
+        whole = name is not None and _strip_title(named_after.group("name").strip()) == name  # the name and nothing more
+        if whole and len(name.split()) >= 2 and (said_who or described):
+            clues.append(_Clue(previous.speaker, "named right after speaking", head[: named_after.end()], turn.index, name=name, role=described, weight=2.0))
     thanks = _NAME_THANKS.search(head)
     if thanks:
         name = _person_name(thanks.group("name"), persons, 0, ctx.places, strong_slot=True)
@@ -1062,6 +1078,10 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
         # not people ("Thanks, John, and Mary." is not a sign-off), and thanks are no outlet:
         # "Tobias Nwachukwu, Thank you." (an ASR writing in title case) thanks the one addressed.
         if outlet and re.match(_THANKS, outlet):
+            continue
+        # The name opens a sign-off: words before it ("Let's go to NAME, Kirkwall") hand over.
+        lead = sign_off.group("name")[: sign_off.group("name").find(name)] if name else ""
+        if any(word[:1].islower() for word in lead.split()):
             continue
         if name and (pattern is _REPORTING_FROM or outlet and not _person_name(outlet)):
             clues.append(_Clue(turn.speaker, "sign-off", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
@@ -1469,7 +1489,17 @@ def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dic
     news = bool(introduced_by) or any(c.role is not None and c.weight >= 1.0 for c in clues)
     if not news or not real_turns:
         return {}, {}
-    candidates = [s for s in real if introduced_by[s] or (s == real_turns[0].speaker and not votes[s])]
+    # One handed over to as a reporter ("Let's go to NAME in Kirkwall") who then introduces a
+    # voice ("On the line now is ...") does so inside the report: no anchor for that.
+    sent_to_report = {
+        c.speaker
+        for c in clues
+        if c.role is SpeakerRole.CORRESPONDENT and c.rule.startswith("introduction") and 0 <= c.turn < len(turns) and turns[c.turn].speaker != c.speaker
+    }
+    candidates = [
+        s for s in real
+        if introduced_by[s] and (s not in sent_to_report or s == real_turns[0].speaker) or (s == real_turns[0].speaker and not votes[s])
+    ]
     for speaker in candidates:
         score = introduced_by[speaker] * 2.0 + (1.0 if real_turns[0].speaker == speaker else 0.0) + (0.5 if real_turns[-1].speaker == speaker else 0.0)
         if _NEWS_OPENER.search(real_turns[0].text) and real_turns[0].speaker == speaker:

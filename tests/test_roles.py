@@ -786,3 +786,61 @@ def test_an_opening_greeting_with_im_heard_as_in_still_introduces_the_anchor():
         ("reporter", "The river came over the wall at about four this afternoon, and the water is still rising."),
     )
     assert (found["anchor"].role, found["anchor"].name) == (ANCHOR, None)
+
+
+def test_a_hand_off_with_a_name_and_a_place_after_commas_is_no_sign_off():
+    # "Let's go to NAME in PLACE. NAME, over to you." as the ASR wrote it (commas, "in"
+    # dropped, Title Case): the shape of "NAME, OUTLET, PLACE" (the description makes
+    # Stornoway a place), but the anchor handing over.
+    found = labelled(
+        ("anchor", "Good morning, I'm Rhona Adebayo-Kerr. Storm damage has closed the coast road. Let's go to Fergus Whitelaw Odum, Stornoway Fergus, Over to Fergus"),
+        ("reporter", "The road collapsed just after midnight and nobody was hurt. Repairs will take at least a month."),
+        ("anchor", "Fergus, thank you."),
+        metadata=VideoMetadata(id="x", title="Coast road closed after storm", description="Reporter Fergus Whitelaw-Odum is in Stornoway, where the road collapsed overnight."),
+    )
+    assert (found["anchor"].role, found["anchor"].name) == (ANCHOR, "Rhona Adebayo-Kerr")
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Fergus Whitelaw-Odum")
+
+
+def test_a_reporter_handed_over_to_who_puts_a_caller_on_the_line_stays_a_reporter():
+    found = labelled(
+        ("anchor", "Hello, I'm Maeve Oduya. Bus drivers across the county walked out at dawn. Let's go to Anselm Petrakis-Reid in Truro. Anselm, over to you."),
+        ("reporter", "No buses have left the depot here this morning. On the line now is the drivers' spokesman, Kenji Arbuthnot-Vale."),
+        ("driver", "We have had no pay rise for three years, and we are working longer shifts than ever before."),
+        ("reporter", "The bus company says it will meet the union on Friday. Maeve."),
+        ("anchor", "Anselm, thank you."),
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Anselm Petrakis-Reid")
+    assert found["anchor"].role is ANCHOR
+
+
+def test_a_voice_named_right_after_it_speaks_gets_that_name_and_role():
+    found = labelled(
+        ("anchor", "A rare manuscript has gone back on show in Durham. Our reporter Ines Halloran-Bey went to see it."),
+        ("reporter", "The pages were rescued from a flooded cellar last winter. Inside the library, the mood was one of quiet pride."),
+        ("librarian", "Every page had to be dried by hand, one at a time, over nine months."),
+        ("reporter", "The library's director, Martina Mbeki-Forsyth, the manuscript will stay on show until June. Ines Halloran-Bey, Northern Post, Durham."),
+    )
+    assert (found["librarian"].role, found["librarian"].name) == (OFFICIAL, "Martina Mbeki-Forsyth")
+    # "That was NAME." names the voice before, whatever its description
+    found = labelled(
+        ("anchor", "Rents in the city rose again this spring. Our reporter Ines Halloran-Bey has this story."),
+        ("reporter", "The average rent is now a third of a nurse's pay. Outside a letting agency, the queue was long."),
+        ("renter", "We have looked at twenty flats and every one went within a day."),
+        ("reporter", "That was Tomasz Ilunga-Brae. The council meets on Thursday. Ines Halloran-Bey, Northern Post, Leeds."),
+    )
+    assert found["renter"].name == "Tomasz Ilunga-Brae"
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Ines Halloran-Bey")
+
+
+def test_the_head_of_a_school_speaks_for_it_and_a_teacher_for_herself():
+    found = labelled(
+        ("anchor", "A primary school in Fife may lose its only classroom assistant. Our reporter Caitlin Mensah-Doyle reports."),
+        ("reporter", "The council says it must save two million pounds. The headteacher, Graeme Okorafor-Lind, told me what that would mean."),
+        ("head", "Thirty children with one adult is not safe, and the council knows it."),
+        ("reporter", "A teacher at the school, who asked not to be named, said staff were worried."),
+        ("teacher", "We are already stretched, and something will give."),
+        ("reporter", "The council decides next month. Caitlin Mensah-Doyle, Fife Today."),
+    )
+    assert (found["head"].role, found["head"].name) == (OFFICIAL, "Graeme Okorafor-Lind")
+    assert found["teacher"].role is PUBLIC
