@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_corpus import name_verdict  # noqa: E402  (one definition of a right, partial, wrong or empty name)
 from diarize import label_speakers  # noqa: E402
 from retranscribe.transcript import Transcript, VideoMetadata, Word, segments_from_words  # noqa: E402
 
@@ -74,9 +75,7 @@ def score_item(item: dict, root: Path) -> dict:
                 "name": name,
                 "true_name": true_name,
                 "role_right": speaker.role.value == truth["role"],
-                "name_right": name == true_name,
-                "name_wrong": name is not None and name != true_name,
-                "name_empty": name is None and true_name is not None,
+                **{f"name_{verdict}": name_verdict(true_name, name) == verdict for verdict in ("right", "partial", "wrong", "empty")},
             }
         )
     return {"id": item["id"], "rows": rows}
@@ -98,18 +97,20 @@ def report(results: list[dict], items_dir: Path, seconds: float) -> str:
         f"`benchmarks/bench_roles.py` over {len(results)} items of `{_shown(items_dir)}`:",
         "`label_speakers` on each item's truth turns (perfect words, perfect speakers), with the",
         f"item's title and description as metadata. {seconds:.1f} s in all on this machine (CPU).",
-        "A name is right when it is the truth's name, or empty where the truth has none; wrong when",
-        "it names the speaker otherwise; empty when the truth has a name and the rules gave none.",
+        "A name is right when it is the truth's name (case aside), or empty where the truth has none;",
+        "partial when it is a proper part of it (a first name alone); wrong when it names the speaker",
+        "otherwise; empty when the truth has a name and the rules gave none.",
         "",
-        "| item | speakers | roles right | names right | wrong names | empty names | misses |",
-        "|---|---|---|---|---|---|---|",
+        "| item | speakers | roles right | names right | partial names | wrong names | empty names | misses |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    totals = {"n": 0, "roles": 0, "names": 0, "wrong": 0, "empty": 0}
+    totals = {"n": 0, "roles": 0, "names": 0, "partial": 0, "wrong": 0, "empty": 0}
     for result in results:
         rows = result["rows"]
         n = len(rows)
         roles = sum(r["role_right"] for r in rows)
         names = sum(r["name_right"] for r in rows)
+        partial = sum(r["name_partial"] for r in rows)
         wrong = sum(r["name_wrong"] for r in rows)
         empty = sum(r["name_empty"] for r in rows)
         misses = "; ".join(
@@ -124,16 +125,17 @@ def report(results: list[dict], items_dir: Path, seconds: float) -> str:
             for r in rows
             if not (r["role_right"] and r["name_right"])
         )
-        lines.append(f"| {result['id']} | {n} | {roles}/{n} | {names}/{n} | {wrong} | {empty} | {misses} |")
+        lines.append(f"| {result['id']} | {n} | {roles}/{n} | {names}/{n} | {partial} | {wrong} | {empty} | {misses} |")
         totals["n"] += n
         totals["roles"] += roles
         totals["names"] += names
+        totals["partial"] += partial
         totals["wrong"] += wrong
         totals["empty"] += empty
     n = totals["n"]
     lines.append(
         f"| **all** | {n} | {totals['roles']}/{n} ({_pct(totals['roles'], n)}) | {totals['names']}/{n} ({_pct(totals['names'], n)}) "
-        f"| {totals['wrong']} | {totals['empty']} | |"
+        f"| {totals['partial']} | {totals['wrong']} | {totals['empty']} | |"
     )
     return "\n".join(lines) + "\n"
 
