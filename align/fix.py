@@ -580,18 +580,19 @@ class CaptionFixer:
                 reasons.append(why)
                 if alone[1] is None or alone[1] < needed:
                     doubts.append("the audio says too little against the dropped word alone")
-            # A word the fix would drop at either end of the caption run (a caption-only word
-            # grouped with its neighbour, "a" of "a 90%" / "19") stays unless the audio speaks
-            # against it alone.
-            for k, kept in [] if dropped_only is not None else ((0, [caption[0]] + fixed), (len(caption) - 1, fixed + [caption[-1]])):
-                if len(caption) < 2 or _letters([caption[k]]) in {_letters([w]) for w in fixed}:
-                    continue
-                measured_alone = self._compare(a0, a1, fixed, kept)
-                evidence.setdefault("edge_margins", []).append(None if measured_alone is None else round(measured_alone.value, 2))
-                if measured_alone is not None and measured_alone.value < needed:
-                    fixed = kept
-                    reasons.append(f"keeps {caption[k]!r} (the audio says little against it alone)")
-                    break
+            else:
+                # A word the fix would drop at either end of the caption run (a caption-only word
+                # grouped with its neighbour, "a" of "a 90%" / "19") stays unless the audio speaks
+                # against it alone.
+                for k, kept in ((0, [caption[0]] + fixed), (len(caption) - 1, fixed + [caption[-1]])):
+                    if len(caption) < 2 or _letters([caption[k]]) in {_letters([w]) for w in fixed}:
+                        continue
+                    measured_alone = self._compare(a0, a1, fixed, kept)
+                    evidence.setdefault("edge_margins", []).append(None if measured_alone is None else round(measured_alone.value, 2))
+                    if measured_alone is not None and measured_alone.value < needed:
+                        fixed = kept
+                        reasons.append(f"keeps {caption[k]!r} (the audio says little against it alone)")
+                        break
         reason = "; ".join(reasons + doubts)
         if margin >= needed and not doubts:
             confidence = min(0.99, 0.5 + margin / (4 * needed) + 0.1 * similarity + (0.1 if asr_is_name else 0.0))
@@ -626,7 +627,7 @@ class CaptionFixer:
                 continue
             against = self._compare(a0, a1, shorter, caption)
             margins = [round(over.value, 2), None if against is None or against.dropped is None or against.dropped > self.options.drop_log_prob else round(against.value, 2)]
-            if best is None or (margins[1] or float("-inf")) > (best[2][1] or float("-inf")):
+            if best is None or _or_lowest(margins[1]) > _or_lowest(best[2][1]):
                 best = (shorter, f"drops {caption[k]!r} only (the audio says little against the rest: {over.value:.1f} nats)", margins)
         return best
 
@@ -962,6 +963,11 @@ class CaptionFixer:
             words.append(FixedWord(alignment.caption_words[index].text, start, stop, speaker))
             index += 1
         return words
+
+
+def _or_lowest(margin: float | None) -> float:
+    """A margin to compare, no evidence ranking below any."""
+    return float("-inf") if margin is None else margin
 
 
 def _overlapping(placed: list) -> list[list]:

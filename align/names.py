@@ -109,7 +109,11 @@ def _without_possessive(word: str) -> str:
 def same_name(caption: Sequence[str], run: "NameRun") -> bool:
     """Whether the caption writes the name itself, possessive or not ("Ministry" /
     "Ministry's"): no misspelling."""
-    return letters([_without_possessive(w) for w in caption]) == run.key
+    return _written_key(caption) == run.key
+
+
+def _written_key(caption: Sequence[str]) -> str:
+    return letters([_without_possessive(w) for w in caption])
 
 
 def name_similarity(caption: Sequence[str], run: NameRun) -> float:
@@ -143,8 +147,7 @@ def closest_name(
         return None
     keys = {run.key for run in runs}
     ends = [caption[:i] for i in range(1, len(caption))] + [caption[i:] for i in range(1, len(caption))]
-    written = letters([_without_possessive(w) for w in caption])
-    if written in keys or any(letters(part) in keys for part in ends):
+    if _written_key(caption) in keys or any(letters(part) in keys for part in ends):  # same_name for every run at once
         return None  # spelled as the video spells it
     best: tuple[NameRun, float] | None = None
     for run in runs:
