@@ -615,13 +615,11 @@ class CaptionFixer:
         captions; why; and the margins of the fix over it and of it over the captions (None
         where the dropped word's tokens are not unlikely enough). None where the fix beats
         every such reading, or is one of them."""
-        for k in range(len(caption)):
-            shorter = caption[:k] + caption[k + 1 :]
-            if _letters(shorter) == _letters(fixed):
-                return None  # the fix drops a word and changes nothing else
+        shorter_readings = [caption[:k] + caption[k + 1 :] for k in range(len(caption))]
+        if any(_letters(shorter) == _letters(fixed) for shorter in shorter_readings):
+            return None  # the fix drops a word and changes nothing else
         best = None
-        for k in range(len(caption)):
-            shorter = caption[:k] + caption[k + 1 :]
+        for k, shorter in enumerate(shorter_readings):
             over = self._compare(a0, a1, fixed, shorter)
             if over is None or over.value >= needed:
                 continue

@@ -1080,7 +1080,8 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
         if outlet and re.match(_THANKS, outlet):
             continue
         # The name opens a sign-off: words before it ("Let's go to NAME, Kirkwall") hand over.
-        lead = sign_off.group("name")[: sign_off.group("name").find(name)] if name else ""
+        signed = sign_off.group("name")
+        lead = signed[: signed.find(name)] if name else ""
         if any(word[:1].islower() for word in lead.split()):
             continue
         if name and (pattern is _REPORTING_FROM or outlet and not _person_name(outlet)):
