@@ -210,7 +210,10 @@ _THANKS = r"(?i:thanks|thank\s+you|many\s+thanks)\b"
 # museum's director, NAME." (the ASR may go on after a comma: "..., NAME, the sketch is ...").
 _NAMED_AFTER = re.compile(
     r"^(?:(?i:that\s+was)\s+(?P<desc>(?:[\w'\u2019-]+\s+){0,5}?)|(?P<title>(?:[\w'\u2019-]+\s+){0,4}[\w'\u2019-]+),\s+)"
-    r"(?P<name>[A-Z][^,.?!]*?)\s*(?:[.?!]|$|,\s+(?!(?:who|which|whose|says|said|told|tells|explains|added|adds|has|had|is|was|and|an?|the\s+\w+\s+of)\b))"
+    r"(?P<name>[A-Z][^,.?!]*?)\s*(?:[.?!]|$|"
+    # "That was NAME, a spokesperson for the transport department.": who, after the name.
+    r"(?<=\S),\s+(?P<appos>(?i:an?|the)\s+[^,.?!]{3,80}?)\s*(?:[.?!,]|$)|"
+    r",\s+(?!(?:who|which|whose|says|said|told|tells|explains|added|adds|has|had|is|was|and|an?|the\s+\w+\s+of)\b))"
 )
 _NAME_THANKS = re.compile(
     r"^(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at|from|live\s+in|reporting\s+from)\s+[^,.?!]+)?[,.]?\s+" + _THANKS + r"(?!\s+to\b)"  # not "Putin, thanks to ..."
@@ -254,8 +257,10 @@ _PUBLIC_VOICES = re.compile(
     r"\b(?:(?:we|i)\s+(?:spoke|talked)\s+to|told\s+(?:us|me)|say|said|were|are|agreed|disagreed)\b"
 )
 # An unnamed voice described before it speaks: "One woman told me ...", "I asked one voter ...".
+# Never a text: "In a statement, the councillor ... said" is read out, not heard.
+_WRITTEN_WORDS = r"(?:statement|letter|post|email|e-mail|report|press\s+release|memo|note|tweet|message|document|filing|ruling)s?"
 _DESCRIBED_VOICE = re.compile(
-    r"(?i)\b(?:one|a|an|another|some|several|many)\s+(?:[\w-]+\s+){0,2}?(?P<who>[\w-]+)\b[^.?!]{0,60}?\b"
+    r"(?i)\b(?:one|a|an|another|some|several|many)\s+(?!(?:[\w-]+\s+){0,2}" + _WRITTEN_WORDS + r"\b)(?:[\w-]+\s+){0,2}?(?P<who>[\w-]+)\b[^.?!]{0,60}?\b"
     rf"(?:{_SPEECH_VERB}|how\s+(?:she|he|they)\s+felt|what\s+(?:she|he|they)\s+(?:thought|think|made))\b"
     r"|\b(?:asked|spoke\s+to|talked\s+to|met)\s+(?:one|a|an|another|some)\s+(?:[\w-]+\s+){0,2}?(?P<who2>[\w-]+)\b"
 )
@@ -389,9 +394,15 @@ def _names_someone(tokens: list[str]) -> bool:
     return any(t[:1].isupper() and ner.reads_as_person(_clean(t), _KNOWN_FIRST_NAMES.get()) for t in map(_clean, tokens) if t)
 
 
+# Words no sentence ends on: a turn's tail that stops on one goes on in the next turn ("...
+# reports. From the first of" | "April, nobody ...", where "April," is no vocative).
+_NEVER_LAST = {"a", "an", "the", "of", "to", "from", "with", "by", "and", "or", "but", "our", "my", "your", "their", "its"}
+
+
 def _tails_handed_on(turns: list[_Turn]) -> list[_Turn]:
     """The words after a turn's last full sentence go to the next voice when that voice goes on
-    with their sentence, or they end on a comma, and they name no one (a vocative stays)."""
+    with their sentence, or they end on a comma or a word no sentence ends on, and they name
+    no one (a vocative stays)."""
     for turn, following in zip(turns, turns[1:]):
         groups = _written_words(turn.words)
         tokens = ["".join(w.word.strip() for w in g) for g in groups]
@@ -399,9 +410,10 @@ def _tails_handed_on(turns: list[_Turn]) -> list[_Turn]:
         if not ends:
             continue
         tail = len(tokens) - 1 - ends[-1]
-        if not 0 < tail <= MAX_TAIL_WORDS or _names_someone(tokens[-tail:]):
+        unfinished = _clean(tokens[-1]).lower() in _NEVER_LAST and not tokens[-1].endswith(",")
+        if not 0 < tail <= MAX_TAIL_WORDS * (2 if unfinished else 1) or _names_someone(tokens[-tail:]):
             continue
-        if _opens_mid_sentence(following) or tokens[-1].endswith(","):
+        if unfinished or _opens_mid_sentence(following) or tokens[-1].endswith(","):
             moved = [w for g in groups[-tail:] for w in g]
             del turn.words[-len(moved):]
             following.words[:0] = moved
@@ -467,8 +479,16 @@ def _clean(token: str) -> str:
     return token.strip(".,;:!?\"'()[]\u201c\u201d\u2018\u2019")
 
 
+# Honorifics no name contains: whatever stands before one describes the person ("Volcanologist
+# Dr NAME", "Chief Medical Officer Professor NAME").
+_HONORIFICS = {"dr", "doctor", "professor", "prof", "mr", "mrs", "ms", "mx", "miss", "sir", "dame"}
+
+
 def _strip_title(name: str) -> str:
     tokens = [t for t in name.split() if t]
+    honorific = [k for k, t in enumerate(tokens) if _clean(t).lower().rstrip(".") in _HONORIFICS]
+    if honorific:
+        tokens = tokens[honorific[-1] + 1 :]  # none left: a description cut off before the name
     while tokens and (_clean(tokens[0]).lower() in _TITLE_WORDS or _clean(tokens[0]).lower().rstrip(".") in _TITLE_WORDS):
         tokens = tokens[1:]
     # A possessive or trailing punctuation is not part of a name ("Kirby's").
@@ -1046,7 +1066,8 @@ def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_C
     if named_after and ctx.heard_once(previous) and previous.index > 0 and not greeting and not _thanks_follows(head):
         name = _person_name(named_after.group("name"), persons, named_after.start("name"), ctx.places, strong_slot=True)
         said_who = named_after.group("desc") is not None
-        described = _describe_role(named_after.group("title") or named_after.group("desc") or "")
+        appositive = named_after.group("appos") if said_who else None
+        described = next(filter(None, (_describe_role(text) for text in (named_after.group("title"), named_after.group("desc"), appositive) if text)), None)
         whole = name is not None and _strip_title(named_after.group("name").strip()) == name  # the name and nothing more
         if whole and len(name.split()) >= 2 and (said_who or described):
             clues.append(_Clue(previous.speaker, "named right after speaking", head[: named_after.end()], turn.index, name=name, role=described, weight=2.0))
@@ -1420,6 +1441,11 @@ def _labelled(
     names, name_evidence = _names(clues, real, meta_people, confidence, caption_text, video_text)
     clues += _description_roles(names, meta_people, turns)
     roles, role_evidence = _roles(turns, real, clues)
+    presenter = _described_presenter(names, roles, meta_people)
+    if presenter:
+        speaker, name, context = presenter
+        names[speaker] = name
+        name_evidence[speaker].append({"rule": "the one presenter the title or description names", "name": name, "words": context})
 
     speakers = []
     for s in order:
@@ -1432,6 +1458,32 @@ _PRESENTER = re.compile(
     r"(?i)\b(?:host|hosts|co-hosts?|anchor|anchors|presenter|presented\s+by|meteorologist|weather\s+(?:presenter|forecaster)|"
     r"forecaster|forecast\s+with|sports\s+presenter)\b[^.;]{0,12}$"
 )
+
+
+# Who runs the programme: not a forecaster or a sports presenter, who come and go inside it.
+_PROGRAMME_PRESENTER = re.compile(r"(?i)(?<!weather\s)(?<!sports\s)\b(?:host|co-host|anchor|presenter|presented\s+by)\s+(?:[\w.'\u2019-]+\s+){0,1}$")
+
+
+def _described_presenter(
+    names: dict[str, str], roles: dict[str, SpeakerRole], meta_people: list[tuple[str, str]]
+) -> tuple[str, str, str] | None:
+    """The presenter never named on air whom the description names ("She spoke to presenter
+    NAME after the match."): given to the one anchor, where there is exactly one, unnamed, and
+    the description names exactly one presenter whom no other speaker is."""
+    anchors = [s for s, role in roles.items() if role is SpeakerRole.ANCHOR]
+    if len(anchors) != 1 or anchors[0] in names:
+        return None
+    presenters = {}
+    for person, context in meta_people:
+        start = context.find(person)
+        if start >= 0 and _PROGRAMME_PRESENTER.search(context[:start]):
+            presenters.setdefault(person, context.strip())
+    if len(presenters) != 1:
+        return None
+    (person, context), = presenters.items()
+    if any(_same_person(person, name) or _part_of(name, person) for name in names.values()):
+        return None
+    return anchors[0], person, context
 
 
 def _description_roles(names: dict[str, str], meta_people: list[tuple[str, str]], turns: list[_Turn]) -> list[_Clue]:
@@ -1545,6 +1597,20 @@ def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dic
     return roles, evidence
 
 
+def _first_name_before_a_word(name: str, meta_people: list[tuple[str, str]]) -> str:
+    """The first name alone where the words after it are the next sentence the ASR ran on
+    ("Thanks, Thandiwe Thick, smoke hung ..." for "Thanks, Thandiwe. Thick smoke ..."): the
+    description names one person of that first name with another surname, and the heard
+    surname is a common English word."""
+    tokens = name.split()
+    if len(tokens) != 2 or zipf_frequency(_clean(tokens[1]).lower(), "en") < ner.COMMON_WORD_ZIPF:
+        return name
+    described = {p for p, _ in meta_people if len(p.split()) > 1 and p.split()[0] == tokens[0]}
+    if len(described) != 1 or any(_same_person(name, p) for p in described):
+        return name
+    return tokens[0]
+
+
 def _names(
     clues: list[_Clue],
     real: list[str],
@@ -1565,11 +1631,14 @@ def _names(
             # the capitalised run around it).
             if not clue.role and clue.record() not in evidence[speaker]:
                 evidence[speaker].append(clue.record())
-            spelled = _video_spelling(clue.name)
-            respelled = {"rule": "heard name sounds like the title's or description's", "heard": clue.name, "name": spelled}
-            if spelled and spelled != clue.name and respelled not in evidence[speaker]:
+            heard = _first_name_before_a_word(clue.name, meta_people)
+            if heard != clue.name:
+                evidence[speaker].append({"rule": "a first name the description gives, then a common word", "heard": clue.name, "name": heard})
+            spelled = _video_spelling(heard)
+            respelled = {"rule": "heard name sounds like the title's or description's", "heard": heard, "name": spelled}
+            if spelled and spelled != heard and respelled not in evidence[speaker]:
                 evidence[speaker].append(respelled)
-            votes[spelled or clue.name] += clue.weight
+            votes[spelled or heard] += clue.weight
         # A first name (or surname) joins the full name that this speaker's own evidence gives
         # ("Anna Cunningham is in London ... Anna?"), never one merely spoken elsewhere; heard
         # differently, it still sounds the same ("Ruair?" after "Ruairí Devlin").
@@ -1601,9 +1670,10 @@ def _names(
             continue
         name, weight = ranked[0]
         if len(name.split()) == 1:
-            # A surname alone after a title ("Senator Warren") is not a name; a description
-            # that spells out one person with that surname links it.
-            linked = [p for p, _ in meta_people if len(p.split()) > 1 and p.split()[-1] == name]
+            # A surname alone after a title ("Senator Warren") is not a name, and a first name
+            # alone is what colleagues call each other on air ("Thanks, Thandiwe."): a title or
+            # description that spells out one person with that surname or first name links it.
+            linked = [p for p, _ in meta_people if len(p.split()) > 1 and name in (p.split()[0], p.split()[-1])]
             if len({*linked}) == 1:
                 evidence[speaker].append({"rule": "surname or first name linked by the description", "name": linked[0]})
                 name = linked[0]

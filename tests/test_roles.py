@@ -521,7 +521,14 @@ def test_a_question_addressed_after_a_comma_names_the_one_who_answers():
                     "from the sea front."),
         metadata=meta,
     )
-    assert (found["weather"].role, found["weather"].name) == (ANCHOR, "Megan")
+    # The description spells out the one Megan: her name is the full one.
+    assert (found["weather"].role, found["weather"].name) == (ANCHOR, "Megan Ellery-Shaw")
+    found = labelled(
+        ("anchor", "Storm Dara reaches the west coast tonight, and ferries are cancelled, Megan, how strong will the winds get?"),
+        ("weather", "Gusts of up to ninety miles an hour on exposed coasts, easing by Sunday morning, so stay away "
+                    "from the sea front."),
+    )
+    assert found["weather"].name == "Megan"
 
 
 def test_a_cue_with_a_pronoun_quotes_the_person_named_last():
@@ -681,7 +688,7 @@ def test_a_presenters_first_name_alone_before_a_hand_off_names_and_places_them()
         ("anchor", "Eilidh, thank you. Now the rest of the news."),
         metadata=metadata,
     )
-    assert (found["forecaster"].role, found["forecaster"].name) == (ANCHOR, "Eilidh")
+    assert (found["forecaster"].role, found["forecaster"].name) == (ANCHOR, "Eilidh MacAskill-Reid")
     assert found["grower"].name is None
 
 
@@ -844,3 +851,87 @@ def test_the_head_of_a_school_speaks_for_it_and_a_teacher_for_herself():
     )
     assert (found["head"].role, found["head"].name) == (OFFICIAL, "Graeme Okorafor-Lind")
     assert found["teacher"].role is PUBLIC
+
+
+def test_that_was_name_then_who_they_are_names_the_voice_and_gives_its_role():
+    found = labelled(
+        ("anchor", "A new cycle lane opens in Bristol tomorrow. Our reporter Tamsin Achebe-Rowe went to look."),
+        ("reporter", "The lane runs for three miles along the harbour. Cyclists we met were pleased."),
+        ("cyclist", "I used to go the long way round to stay off the main road, so this saves me ten minutes."),
+        ("reporter", "Not everyone is happy. The shops on the route say they have lost parking."),
+        ("engineer", "We looked at every option, and this was the only one that kept both lanes of traffic open."),
+        # the ASR runs the apposition on into the next sentence with a comma
+        ("reporter", "That was Imogen Castellano-Pryor, a spokesperson for the city council, The lane opens at six. "
+                     "Tamsin Achebe-Rowe, West Today, Bristol."),
+    )
+    assert (found["engineer"].role, found["engineer"].name) == (OFFICIAL, "Imogen Castellano-Pryor")
+    assert found["cyclist"].role is PUBLIC
+
+
+def test_a_statement_read_out_describes_no_voice():
+    found = labelled(
+        ("anchor", "Swimming pools in Hull will open late on weekdays this summer. Joel Ferreira-Hanley reports."),
+        ("reporter", "Three pools will stay open until ten at night. In a statement, the council's leisure officer said "
+                     "the change would cost nothing extra. At the pool on Beverley Road, the lifeguards are pleased."),
+        ("lifeguard", "Lots of people work until six, so the evenings are when we get the families in."),
+        ("reporter", "The late openings start in June. Joel Ferreira-Hanley, East Riding News, Hull."),
+    )
+    assert found["lifeguard"].role is PUBLIC
+
+
+def test_the_one_presenter_the_description_names_is_the_unnamed_anchor():
+    metadata = VideoMetadata(id="x", title="Rower crosses the Atlantic alone",
+                             description="Solo rower Delphine Okoro-Baptiste talks to presenter Hamish Fairweather-Lund.")
+    turns = (
+        ("anchor", "She spent fifty one days alone at sea. I'm joined now by Delphine Okoro-Baptiste. Welcome home."),
+        ("rower", "Thank you. It is strange to sleep in a bed that does not move."),
+        ("anchor", "What was the hardest moment?"),
+        ("rower", "The third week, when a storm pushed me back forty miles in a single night."),
+    )
+    found = labelled(*turns, metadata=metadata)
+    assert (found["anchor"].role, found["anchor"].name) == (ANCHOR, "Hamish Fairweather-Lund")
+    assert found["rower"].name == "Delphine Okoro-Baptiste"
+    # A forecaster named in the description runs no programme: the anchor stays unnamed.
+    weather = VideoMetadata(id="x", title="Rower crosses the Atlantic alone", description="Forecast with meteorologist Hamish Fairweather-Lund.")
+    assert labelled(*turns, metadata=weather)["anchor"].name is None
+
+
+def test_co_anchors_known_on_air_by_first_name_take_the_descriptions_full_names():
+    metadata = VideoMetadata(id="x", title="Dam repairs finished early",
+                             description="Anchors Nomvula Khumalo-Reid and Willem de Wet; reporter Farida Osei-Lindholm at the dam.")
+    found = labelled(
+        ("anchor1", "Good evening. Repairs to the Vaal dam wall are finished a month early. Willem."),
+        # "Thanks, Nomvula. Heavy rain ..." as the ASR ran it on, a common word after the first name
+        ("anchor2", "Thanks, Nomvula Heavy, rain is forecast for the weekend. Let's cross to Farida Osei-Lindholm at the dam."),
+        ("reporter", "The engineers worked through the night for three weeks. The water level is already rising. Nomvula."),
+        ("anchor1", "Farida, thank you."),
+        metadata=metadata,
+    )
+    assert (found["anchor1"].role, found["anchor1"].name) == (ANCHOR, "Nomvula Khumalo-Reid")
+    assert (found["anchor2"].role, found["anchor2"].name) == (ANCHOR, "Willem de Wet")
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Farida Osei-Lindholm")
+
+
+def test_a_turn_that_stops_on_of_goes_on_in_the_next_and_a_month_is_no_vocative():
+    found = labelled(
+        ("anchor", "I'm Colm Ashdown-Varga. Bin collections in Derby are changing. Rehana Boakye-Sterling reports. From the end of"),
+        ("reporter", "June, food waste will be collected every week. The council says it will save money. Rehana Boakye-Sterling, "
+                     "Midlands Now, Derby."),
+    )
+    assert (found["anchor"].role, found["anchor"].name) == (ANCHOR, "Colm Ashdown-Varga")
+
+
+def test_a_description_before_an_honorific_is_no_part_of_the_name():
+    # The description opens a sentence with what the person does, then the honorific; the ASR
+    # wrote it capitalised too, and misspelled the name.
+    metadata = VideoMetadata(id="x", title="Lava reaches the coast road",
+                             description="A new fissure opened on the peninsula overnight. Volcanologist Dr Gudrun Kristjansdottir of the University of Iceland "
+                                         "spoke to us by phone; science correspondent Magnus Achebe-Lund reports.")
+    found = labelled(
+        ("anchor", "Lava is flowing towards the coast road. Magnus Achebe-Lund has more on this."),
+        ("reporter", "The road was closed at dawn. Earlier, I spoke to the Volcanologist Dr Gudrun Kristiansdottir."),
+        ("scientist", "The flow has slowed since this morning, but it could still reach the road by the weekend."),
+        ("reporter", "Flights are running normally for now. Back to you in the studio."),
+        metadata=metadata,
+    )
+    assert (found["scientist"].role, found["scientist"].name) == (GUEST, "Gudrun Kristjansdottir")
