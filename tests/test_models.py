@@ -72,3 +72,23 @@ def test_models_command_verifies_hashes():
     assert result.output.count("ok") >= len(models.EMBEDDED_MODELS)
     path = CliRunner().invoke(app, ["models", "path", "base"])
     assert path.exit_code == 0 and path.output.strip().endswith("base")
+
+
+def test_base_tokenizer_is_whispers_bpe_with_its_first_merge(fresh_cache):
+    # The packaged tokenizer.json lacks the first merge (a space, then "t"): " the" came out
+    # as " " + "the". Ids from OpenAI's multilingual.tiktoken (openai-whisper 20250625).
+    from tokenizers import Tokenizer
+
+    folder = models.resolve_embedded("base")
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    assert tokenizer.encode(" the", add_special_tokens=False).ids == [264]
+    assert tokenizer.encode(" to the", add_special_tokens=False).ids == [281, 264]
+    assert len(tokenizer.encode(" that they", add_special_tokens=False).ids) == 2
+
+    # A cache that holds the packaged bytes under their own old stamp is repaired, not trusted.
+    spec = next(f for f in models.embedded_model("base").files if f.name == "tokenizer.json")
+    packaged = models._package_file(*spec.parts[0]).read_bytes()
+    (folder / "tokenizer.json").write_bytes(packaged)
+    models.resolve_embedded.cache_clear()
+    models.resolve_embedded("base")
+    assert models.sha256_file(folder / "tokenizer.json") == spec.sha256
