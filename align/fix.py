@@ -528,6 +528,18 @@ class CaptionFixer:
             doubts.append(f"{dropped_words} caption word(s) would be dropped without evidence against each")
         if self._splits_a_number(c0, c1):
             doubts.append("it would change part of a number the captions spell in more words")
+        if similarity < options.suspect_similarity and not respelling:
+            # What the captioner wrote as specific content — a name the title or description
+            # spells, a number — against a reading that holds none of it and does not sound
+            # like it: a recogniser that does not know the name, or heard no number, offers
+            # other words there ("off Orkney a century" heard as "precoffed for the New
+            # Century", "eight" as "like"); the audio's preference is no evidence against it.
+            spelled = [w for w in caption if w[:1].isupper() and self.lexicon.writes([w]) and self.lexicon.covers([w])]
+            gone = [w for w in spelled if _letters([w]) not in {_letters([f]) for f in fixed}]
+            if gone:
+                doubts.append(f"{' '.join(gone)!r} is a name the video spells, and the reading neither holds nor sounds like it")
+            elif _number_dropped(caption, fixed):
+                doubts.append("a number the captions write, and the reading neither holds a number nor sounds like it")
         if any(_SPELLED_OUT.search(w) for w in fixed):
             # "b-o-d-h-r" for *bodhrán*: how Whisper writes what it cannot read, not a word.
             doubts.append("the reading spells letters out")

@@ -270,3 +270,24 @@ def test_a_word_split_in_two_with_every_letter_kept_is_joined_without_a_dropped_
     heard = "The company says it cannot pay more and will talk throughout the week"
     text, _ = fixed_text(captions, heard, StubScorer({"can": -1.5, "not": -1.0, "through": -1.5, "out": -1.0}))
     assert text == heard
+
+
+def test_a_name_the_video_spells_or_a_number_does_not_give_way_to_unlike_words():
+    # The ASR did not know the island and heard other words where it is; both readings are
+    # scored, and the audio "prefers" the ASR's by a wide margin.
+    captions = "The bell was taken from a wreck off Shapinsay a century ago and came home today"
+    heard = "The bell was taken from a wreck off for the new century ago and came home today"
+    scorer = StubScorer({"Shapinsay": -9.0, "a": -6.0})
+    description = "A bell taken in 1874 has been returned to Shapinsay."
+    text, corrections = fixed_text(captions, heard, scorer, "Bell returns home", description)
+    assert text == captions
+    assert any(c.status is CorrectionStatus.SUSPECTED and "Shapinsay" in c.caption_words for c in corrections)
+    # the same words with no name the video spells are fixed as before
+    text, _ = fixed_text(captions, heard, scorer, "Bell returns home", "A bell taken in 1874 has come home.")
+    assert "off for the new century" in text
+
+    captions = "There are eight teachers for the whole school and two assistants"
+    heard = "There are like teachers for the whole school and two assistants"
+    text, corrections = fixed_text(captions, heard, StubScorer({"eight": -16.0}))
+    assert text == captions
+    assert any(c.status is CorrectionStatus.SUSPECTED and c.caption_words == ["eight"] for c in corrections)
