@@ -62,7 +62,8 @@ def _single(dist: str, path: str, name: str, sha256: str) -> PackagedFile:
 # The Whisper BPE's first merge, "Ġ t" (rank 256 of OpenAI's multilingual.tiktoken: a space
 # then "t"). The base package's tokenizer.json lacks it: every word that starts with a "t"
 # after a space (" the", " to", " that") then encodes as " " + "the", a sequence the model
-# never saw, which cost the scorer 10-16 nats a word and garbled hotwords such as " Tobias".
+# never saw, which cost the scorer 10-16 nats a word (hotwords such as " Tobias" were encoded
+# wrongly too).
 _MERGES_OPEN = '"merges": [\n'
 _FIRST_MERGE = '      "\u0120 t",\n'
 _SECOND_MERGE = '      "\u0120 a",'
@@ -235,6 +236,18 @@ def _stamp(path: Path) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
+def _check_sha256(partial: Path, expected: str | None, what: str, model: EmbeddedModel) -> None:
+    """A file being assembled has the recorded sha256, or it is removed and the error names
+    the packages to reinstall."""
+    actual = sha256_file(partial)
+    if actual != expected:
+        partial.unlink(missing_ok=True)
+        raise ModelError(
+            f"model {model.name!r}: {what} has sha256 {actual}, expected {expected}; "
+            f"reinstall {', '.join(model.distributions)}"
+        )
+
+
 def _materialise(model: EmbeddedModel) -> Path:
     folder = cache_root() / "models" / model.name
     folder.mkdir(parents=True, exist_ok=True)
@@ -254,21 +267,9 @@ def _materialise(model: EmbeddedModel) -> Path:
                 with source.open("rb") as handle:
                     shutil.copyfileobj(handle, out, 1 << 22)
         if spec.repair is not None:
-            packaged = sha256_file(partial)
-            if packaged != spec.packaged_sha256:
-                partial.unlink(missing_ok=True)
-                raise ModelError(
-                    f"model {model.name!r}: the packaged {spec.name} has sha256 {packaged}, expected {spec.packaged_sha256}; "
-                    f"reinstall {', '.join(model.distributions)}"
-                )
+            _check_sha256(partial, spec.packaged_sha256, f"the packaged {spec.name}", model)
             partial.write_bytes(spec.repair(partial.read_bytes()))
-        actual = sha256_file(partial)
-        if actual != spec.sha256:
-            partial.unlink(missing_ok=True)
-            raise ModelError(
-                f"model {model.name!r}: {spec.name} has sha256 {actual}, expected {spec.sha256}; "
-                f"reinstall {', '.join(model.distributions)}"
-            )
+        _check_sha256(partial, spec.sha256, spec.name, model)
         os.replace(partial, target)
         atomic_write_text(stamp_file, f"{spec.sha256} {_stamp(target)}")
     return folder
