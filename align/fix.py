@@ -19,7 +19,7 @@ from rapidfuzz.distance import Indel
 
 from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
-from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonetic_similarity
+from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity
 from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, find_name_candidates, name_runs, name_similarity
 from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
@@ -454,14 +454,20 @@ class CaptionFixer:
         # other change, unless the video itself writes them so (below).
         respelling = same_letters and set(_word_boundaries(fixed)) <= set(_word_boundaries(caption))
         to_common = bool(caption) and similarity < options.suspect_similarity and _only_common_words(fixed, options.common_word_zipf)
+        # Word for word only (written words: "are" / "they're" is one for one): where words
+        # are dropped or added, their phonemes would count as unlike sounds, and a dropped word
+        # has evidence rules of its own.
+        word_for_word = bool(caption) and len(caption) == len(fixed)
+        sounds_changed = phonemes_changed(caption, fixed) if caption else None
+        unlike_sounds = word_for_word and sounds_changed is not None and sounds_changed >= options.unlike_phoneme_share
         if respelling:
             needed = options.spelling_margin
         elif caption_is_name and not asr_is_name or _number_dropped(caption, fixed):
             # A number the captions write is content the captioner heard as one: replaced by
             # no number ("four rainy seasons" / "for rainy seasons"), it needs what a name needs.
             needed = options.name_fix_margin
-        elif to_common:
-            needed = options.common_word_margin
+        elif to_common or unlike_sounds:
+            needed = options.unlike_reading_margin
         else:
             needed = options.fix_margin
         start = alignment.times[c0][0] if c1 > c0 else alignment.asr_words[a0].start
@@ -498,13 +504,16 @@ class CaptionFixer:
             "dropped_token_log_prob": None if measured is None or measured.dropped is None else round(measured.dropped, 2),
             "asr_probability": round(float(probability), 3),
             "phonetic_similarity": round(similarity, 3),
+            "phonemes_changed": None if sounds_changed is None else round(sounds_changed, 3),
             "caption_in_lexicon": caption_is_name,
             "asr_in_lexicon": asr_is_name,
         }
         reasons = ["same letters, other spelling"] if respelling else []
         if margin is not None:
             reasons.append(f"audio prefers the ASR reading by {margin:.1f} nats (per token)")
-        if similarity >= options.suspect_similarity:
+        if unlike_sounds:
+            reasons.append(f"sounds unlike ({sounds_changed:.2f} of the caption's phonemes said otherwise)")
+        elif similarity >= options.suspect_similarity:
             reasons.append(f"sounds alike ({similarity:.2f})")
         if asr_is_name:
             reasons.append("the video spells it so elsewhere")

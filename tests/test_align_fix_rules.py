@@ -291,3 +291,36 @@ def test_a_name_the_video_spells_or_a_number_does_not_give_way_to_unlike_words()
     text, corrections = fixed_text(captions, heard, StubScorer({"eight": -16.0}))
     assert text == captions
     assert any(c.status is CorrectionStatus.SUSPECTED and c.caption_words == ["eight"] for c in corrections)
+
+
+def test_a_reading_that_does_not_sound_like_the_caption_needs_a_names_margin():
+    # "this" / "the": Metaphone calls them alike, their phonemes (DH IH S / DH AH) differ in
+    # two of three; a Whisper preference of 7 nats for "the" is its language prior, not what
+    # the captioner misheard: suspected, the caption kept.
+    captions = "Crews say this road will reopen on Friday morning"
+    heard = "Crews say the road will reopen on Friday morning"
+    text, corrections = fixed_text(captions, heard, StubScorer({"this": -7.2}))
+    assert text == captions
+    assert [(c.caption_words, c.status) for c in corrections] == [(["this"], CorrectionStatus.SUSPECTED)]
+    assert corrections[0].evidence["phonemes_changed"] > 0.5
+    # with the margin a name needs, it is fixed
+    text, _ = fixed_text(captions, heard, StubScorer({"this": -11.0}))
+    assert text == heard
+    # a homophone on the same evidence is fixed as before: the sounds are the same
+    text, corrections = fixed_text("They parked there cars by the road", "They parked their cars by the road", StubScorer({"there": -7.2}))
+    assert text == "They parked their cars by the road"
+    assert corrections[0].evidence["phonemes_changed"] == 0.0
+
+
+def test_phonemes_changed_reads_the_pronouncing_dictionary():
+    from align.evidence import phonemes_changed
+
+    assert phonemes_changed(["their"], ["there"]) == 0.0
+    assert phonemes_changed(["Write-off."], ["right", "off"]) == 0.0
+    # sounds a reading only adds are a word cut short; sounds it changes or drops count
+    assert phonemes_changed(["is"], ["isn't"]) == 0.0
+    assert phonemes_changed(["isn't"], ["is"]) >= 0.5
+    assert phonemes_changed(["walls"], ["while"]) == 0.5
+    # a name or a number the dictionary does not know: no verdict
+    assert phonemes_changed(["Saoirse"], ["Sorcha"]) is None
+    assert phonemes_changed(["11"], ["eleven"]) is None
