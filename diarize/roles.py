@@ -182,9 +182,10 @@ _INTERVIEW_CUE = re.compile(r"(?i)^(?:,[^,]{0,80},|,)?\s+(?:(?:spoke|talked)\s+t
 _HANDOFF_AFTER = [
     ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
     ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene|with\s+us)\b"),
-    ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+latest|the\s+details|(?:the|this|that)\s+(?:story|report))"),
+    ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+latest|the\s+details|the\s+(?:numbers|figures|analysis|reaction)|(?:the|this|that)\s+(?:story|report))"),
     ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
-    ("went-to", r"^,?\s+(?:explains|looks\s+at|visited|went\s+to|travell?ed\s+to|spent\s+the\s+day)"),
+    ("went-to", r"^,?\s+(?:explains|looks\s+at|visited|went\s+(?:to|(?:out|along)\s+with)|travell?ed\s+to|"
+                r"spent\s+(?:a|the)\s+(?:day|night|morning|week)|has\s+been\s+out\s+with|joined\s+(?:the|a)\s+\w+)"),
     ("is-in", r"^,?\s+(?:is|has\s+been|'s\s+been)\s+(?:covering|following|reading|looking\s+(?:at|into)|watching|tracking|monitoring|investigating|digging|at|to|outside|speaking\s+to\s+people)\b"),
     ("joins-us", r"^,?\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
     # "NAME of Colorado voted for it, and she joins us now"
@@ -195,7 +196,7 @@ _HANDOFF_AFTER = [
 _HANDOFF_BEFORE = [
     ("go-to", re.compile(r"(?i)(?:let'?s\s+go|we\s+go|going|turn|cross|head|go)(?:\s+(?:now|live|over|straight|back|first))*\s+to\s+(?:(?:the|our)\s+)?(?:[\w.'\u2019-]+\s+){0,5}$")),
     ("over-to", re.compile(r"(?i)\bover\s+to\s+(?:you,?\s+)?(?:[\w.'\u2019-]+\s+){0,4}$")),
-    ("joining-us", re.compile(r"(?i)\b(?:joining\s+(?:us|me)|(?:i'?m\s+|we'?re\s+|are\s+)?joined\s+(?:now\s+|live\s+|here\s+|in\s+the\s+studio\s+)*by|with\s+(?:us|me)\s+(?:now\s+|here\s+|in\s+the\s+studio\s+)?(?:is|are)|(?:us|me)\s+now\s+is|welcome\s+to\s+the\s+(?:programme|program|show))\b[^.?!]*?$")),
+    ("joining-us", re.compile(r"(?i)\b(?:joining\s+(?:us|me)|(?:i'?m\s+|we'?re\s+|are\s+)?joined\s+(?:now\s+|live\s+|here\s+|in\s+the\s+studio\s+)*by|with\s+(?:us|me)\s+(?:now\s+|here\s+|in\s+the\s+studio\s+)?(?:is|are)|with\s+me\s+now\s+as|(?:us|me)\s+now\s+is|welcome\s+to\s+the\s+(?:programme|program|show))\b[^.?!]*?$")),
     # "On the line from Rome is the new champion, NAME": a caller or an interviewee on the phone.
     ("on-the-line", re.compile(r"(?i)\bon\s+the\s+(?:line|phone)(?:\s+(?:now\s+)?(?:from|in)\s+[\w.'\u2019-]+(?:\s+[A-Z][\w'\u2019-]*)?)?\s+(?:now\s+)?(?:is|are)\b[^.?!]*?$")),
     ("outlet-s", re.compile(r"\b(?!(?:Let|It|That|Here|There|What|He|She|Who|Where|How)'s)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['\u2019]s\s+(?:[\w.'\u2019-]+\s+){0,4}$")),
@@ -226,8 +227,10 @@ _SELF_INTRO = re.compile(
 )
 _SIGN_OFF = re.compile(
     r"(?:^|[.?!]\s+)(?:(?i:for)\s+[^,.?!]+,\s+)?(?:(?i:i'?m|this\s+is)\s+)?(?P<name>[A-Z][^,.?!]+?),\s+"
-    r"(?:(?i:for)\s+)?(?P<outlet>[A-Z][^,.?!]*?)(?:,\s+(?P<place>[A-Z][^,.?!]*?))?\s*\.?$"
+    r"(?:(?i:for)\s+)?(?P<outlet>[A-Z][^,.?!]*?)(?:,\s+(?P<place>[A-Z][^,.?!]*?|(?i:in|at|on|outside|near|from)\s+[^,.?!]+?))?\s*\.?$"
 )
+# The words of a sign-off's place that are no part of its name ("at the harbour wall").
+_PLACE_LEAD = re.compile(r"(?i)^(?:in|at|on|outside|near|from)\s+(?:the\s+)?")
 _FOR_OUTLET_IM = re.compile(r"(?:^|[.?!]\s+)(?i:for)\s+(?P<outlet>[A-Z][^,.?!]*?),\s+(?i:i'?m|this\s+is)\s+(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at)\s+[^,.?!]+)?\s*\.?$")
 _REPORTING_FROM = re.compile(r"(?:^|[.?!]\s+)(?P<name>[A-Z][^,.?!]+?),?\s+(?i:reporting\s+(?:from|for)|for\s+[A-Z][^,.?!]*\s+in)\b[^.?!]*\.?$")
 _VOCATIVE_END = re.compile(r"(?:^|[,.?!:\u2013\u2014-])\s*(?P<name>[A-Z][^,.?!]*?)\s*(?P<end>[?!.]?)\s*$")
@@ -1107,7 +1110,7 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
             continue
         if name and (pattern is _REPORTING_FROM or outlet and not _person_name(outlet)):
             clues.append(_Clue(turn.speaker, "sign-off", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
-            for other in (outlet, place):
+            for other in (outlet, place and _PLACE_LEAD.sub("", place)):
                 if other:
                     ctx.places.add(other.strip())
             break
@@ -1440,7 +1443,7 @@ def _labelled(
     video_text = f"{metadata.title or ''}\n{metadata.description or ''}" if metadata else ""
     names, name_evidence = _names(clues, real, meta_people, confidence, caption_text, video_text)
     clues += _description_roles(names, meta_people, turns)
-    roles, role_evidence = _roles(turns, real, clues)
+    roles, role_evidence = _roles(turns, real, clues, programme=_describes_a_programme(meta_people))
     presenter = _described_presenter(names, roles, meta_people)
     if presenter:
         speaker, name, context = presenter
@@ -1462,6 +1465,24 @@ _PRESENTER = re.compile(
 
 # Who runs the programme: not a forecaster or a sports presenter, who come and go inside it.
 _PROGRAMME_PRESENTER = re.compile(r"(?i)(?<!weather\s)(?<!sports\s)\b(?:host|co-host|anchor|presenter|presented\s+by)\s+(?:[\w.'\u2019-]+\s+){0,1}$")
+
+
+# A programme role the title or description gives a person: "Presenter NAME", "political editor
+# NAME", "NAME reports".
+_PROGRAMME_ROLE_BEFORE = re.compile(
+    r"(?i)\b(?:host|co-host|anchor|presenter|presented\s+by|correspondent|reporter|editor)\s*:?\s+(?:[\w.'\u2019-]+\s+){0,1}$"
+)
+_PROGRAMME_ROLE_AFTER = re.compile(r"(?i)^\s+(?:reports|reporting)\b")
+
+
+def _describes_a_programme(meta_people: list[tuple[str, str]]) -> bool:
+    """Whether the title or description names someone in a programme role: then the speech is
+    a programme, with an anchor, even where the ASR garbled every hand-off."""
+    for person, context in meta_people:
+        start = context.find(person)
+        if start >= 0 and (_PROGRAMME_ROLE_BEFORE.search(context[:start]) or _PROGRAMME_ROLE_AFTER.search(context[start + len(person):])):
+            return True
+    return False
 
 
 def _described_presenter(
@@ -1516,7 +1537,12 @@ def _clues(turns: list[_Turn], ctx: _Context) -> list[_Clue]:
     return clues
 
 
-def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dict[str, SpeakerRole], dict[str, list]]:
+def _roles(
+    turns: list[_Turn], real: list[str], clues: list[_Clue], programme: bool = False
+) -> tuple[dict[str, SpeakerRole], dict[str, list]]:
+    """Each real speaker's role from the clues. No role at all where nothing shows a programme
+    (no introduction, no strong role cue, no presenter or reporter in the title or description):
+    a conversation, not news."""
     roles: dict[str, SpeakerRole] = {}
     evidence: dict[str, list] = defaultdict(list)
     votes: dict[str, Counter] = defaultdict(Counter)
@@ -1539,7 +1565,7 @@ def _roles(turns: list[_Turn], real: list[str], clues: list[_Clue]) -> tuple[dic
             if giver != clue.speaker and giver in real and clue.turn < first_turn[clue.speaker]:
                 introduced[giver].add(clue.speaker)
     introduced_by = Counter({giver: len(people) for giver, people in introduced.items()})
-    news = bool(introduced_by) or any(c.role is not None and c.weight >= 1.0 for c in clues)
+    news = programme or bool(introduced_by) or any(c.role is not None and c.weight >= 1.0 for c in clues)
     if not news or not real_turns:
         return {}, {}
     # One handed over to as a reporter ("Let's go to NAME in Kirkwall") who then introduces a

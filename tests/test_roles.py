@@ -935,3 +935,60 @@ def test_a_description_before_an_honorific_is_no_part_of_the_name():
         metadata=metadata,
     )
     assert (found["scientist"].role, found["scientist"].name) == (GUEST, "Gudrun Kristjansdottir")
+
+
+def test_a_sign_off_whose_place_follows_a_preposition_names_the_reporter():
+    turns = (
+        ("anchor", "The old lighthouse has a keeper again after forty years. Our reporter has the story."),
+        ("reporter", "The lamp was switched back on at dusk, and the village came out to watch. Morwenna Trelawney-Okafor, Coast Today, at the harbour wall."),
+    )
+    found = labelled(*turns)
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Morwenna Trelawney-Okafor")
+
+
+def test_a_reporter_who_went_out_with_a_crew_is_introduced():
+    turns = (
+        ("anchor", "Fishing boats were back at sea today for the first time since the storm. Ewan Achterberg-Sim went out with the crews."),
+        ("reporter", "Before dawn the harbour was already busy, and every skipper had the same worry about the price of diesel."),
+    )
+    found = labelled(*turns)
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Ewan Achterberg-Sim")
+    assert found["anchor"].role is ANCHOR
+
+
+def test_a_description_naming_a_presenter_or_reporter_makes_it_a_programme():
+    # The ASR garbled every hand-off: only the description says this is a programme.
+    turns = (
+        ("anchor", "Good evening. The council has approved the new stadium after a long night of debate."),
+        ("reporter", "The vote was close, seven to five, and the public gallery was full until the end."),
+        ("anchor", "And the work starts in the spring."),
+    )
+    plain = labelled(*turns)
+    assert {s.role for s in plain.values()} == {OTHER}
+    described = VideoMetadata(id="x", title="Stadium approved", description="Presented by Gemma Okonkwo-Hale, with local democracy reporter Tariq Lindqvist.")
+    found = labelled(*turns, metadata=described)
+    assert found["anchor"].role is ANCHOR
+    # a description that names only the people in the story is no programme
+    story = VideoMetadata(id="x", title="Stadium approved", description="Councillor Gemma Okonkwo-Hale led the vote.")
+    assert {s.role for s in labelled(*turns, metadata=story).values()} == {OTHER}
+
+
+def test_with_me_now_heard_as_with_me_now_as_still_introduces_the_guest():
+    # Whisper's "with me now as" for "with me now is"
+    turns = (
+        ("host", "Dockers have voted to strike next week. With me now as the union's chief negotiator, Siobhan Adeyemi-Clarke. Why now?"),
+        ("guest", "Because we have waited two years for an offer and nothing has come."),
+    )
+    found = labelled(*turns)
+    assert (found["guest"].role, found["guest"].name) == (GUEST, "Siobhan Adeyemi-Clarke")
+    assert found["host"].role is ANCHOR
+
+
+def test_a_reporter_who_has_the_numbers_is_handed_over_to():
+    turns = (
+        ("anchor", "Rents rose again this quarter. So what does it mean for tenants? Olusegun Marchetti-Park has the numbers."),
+        ("reporter", "The typical rent is now a third of take-home pay, and in the cities close to half."),
+        ("anchor", "Thank you. Now the weather."),
+    )
+    found = labelled(*turns)
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Olusegun Marchetti-Park")
