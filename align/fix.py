@@ -523,8 +523,12 @@ class CaptionFixer:
             # (whose margin between "US" and "U.S." moved across 1 nat with the CPU's instruction set).
             if not self.lexicon.writes(fixed):
                 return None
-            reason = "same letters, other spelling; the video writes it so"
-            return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, 0.9, CorrectionStatus.FIXED, evidence)
+            # Only a name or an abbreviation ("Peachland", "U.S."): a common word the description
+            # happens to write so may be another word of the same letters ("voted to walk out",
+            # the verb, against the captions' noun "the walkout"), and is decided as any other.
+            if any(ch.isupper() for word in fixed for ch in word):
+                reason = "same letters, other spelling; the video writes it so"
+                return Correction(start, end, self._speaker_at(a0), caption, fixed, reason, 0.9, CorrectionStatus.FIXED, evidence)
         if margin is None:
             return None
         if caption_is_name and similarity >= options.suspect_similarity and not asr_is_name and not respelling:

@@ -324,3 +324,19 @@ def test_phonemes_changed_reads_the_pronouncing_dictionary():
     # a name or a number the dictionary does not know: no verdict
     assert phonemes_changed(["Saoirse"], ["Sorcha"]) is None
     assert phonemes_changed(["11"], ["eleven"]) is None
+
+
+def test_the_videos_writing_decides_a_respelling_only_for_a_name_or_an_abbreviation():
+    # The description writes the verb ("voted to walk out"); the captions' noun "walkout" is
+    # another word of the same letters, and the audio says little either way: kept.
+    captions = "passengers will get warning before the walkout starts"
+    heard = "passengers will get warning before the walk out starts"
+    description = "Pilots have voted to walk out next month."
+    text, _ = fixed_text(captions, heard, StubScorer({"walkout": -1.1}), "Pilots strike", description)
+    assert text == captions
+    # a place the video writes closed is its spelling whatever the audio
+    captions = "the fire reached the edge of peach land overnight"
+    heard = "the fire reached the edge of Peachland overnight"
+    text, corrections = fixed_text(captions, heard, StubScorer({}), "Wildfire near Peachland", "Crews fought the fire near Peachland.")
+    assert text == heard
+    assert "the video writes it so" in corrections[0].reason
