@@ -225,12 +225,14 @@ _SELF_INTRO = re.compile(
     # determiner or pronoun that Whisper wrote without one ("I'm NAME The Greens have won").
     r"(?=\s*(?:[,.?!]|$|\s+(?i:in|from|at|for|with|and|reporting|here)\b|\s+(?:The|A|An|It|We|They|He|She|This|Our|My)\s))"
 )
+# The prepositions a sign-off's place may follow ("NAME, OUTLET, at the harbour wall").
+_PLACE_PREPOSITION = r"(?i:in|at|on|outside|near|from)"
 _SIGN_OFF = re.compile(
     r"(?:^|[.?!]\s+)(?:(?i:for)\s+[^,.?!]+,\s+)?(?:(?i:i'?m|this\s+is)\s+)?(?P<name>[A-Z][^,.?!]+?),\s+"
-    r"(?:(?i:for)\s+)?(?P<outlet>[A-Z][^,.?!]*?)(?:,\s+(?P<place>[A-Z][^,.?!]*?|(?i:in|at|on|outside|near|from)\s+[^,.?!]+?))?\s*\.?$"
+    rf"(?:(?i:for)\s+)?(?P<outlet>[A-Z][^,.?!]*?)(?:,\s+(?P<place>[A-Z][^,.?!]*?|{_PLACE_PREPOSITION}\s+[^,.?!]+?))?\s*\.?$"
 )
 # The words of a sign-off's place that are no part of its name ("at the harbour wall").
-_PLACE_LEAD = re.compile(r"(?i)^(?:in|at|on|outside|near|from)\s+(?:the\s+)?")
+_PLACE_LEAD = re.compile(rf"^{_PLACE_PREPOSITION}\s+(?i:the\s+)?")
 _FOR_OUTLET_IM = re.compile(r"(?:^|[.?!]\s+)(?i:for)\s+(?P<outlet>[A-Z][^,.?!]*?),\s+(?i:i'?m|this\s+is)\s+(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at)\s+[^,.?!]+)?\s*\.?$")
 _REPORTING_FROM = re.compile(r"(?:^|[.?!]\s+)(?P<name>[A-Z][^,.?!]+?),?\s+(?i:reporting\s+(?:from|for)|for\s+[A-Z][^,.?!]*\s+in)\b[^.?!]*\.?$")
 _VOCATIVE_END = re.compile(r"(?:^|[,.?!:\u2013\u2014-])\s*(?P<name>[A-Z][^,.?!]*?)\s*(?P<end>[?!.]?)\s*$")
