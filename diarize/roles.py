@@ -961,7 +961,10 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                 # to us afterwards").
                 default = SpeakerRole.GUEST if _INTERVIEW_CUE.search(post) and not _OFFICIAL.search(sentence) else SpeakerRole.QUOTED_OFFICIAL
                 quoted_people.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or default, weight=2.0))
-            elif soundbite and in_last and not later and len(_clause_before(pre).split()) <= 6:
+            elif soundbite and in_last and not later and len(_clause_before(pre).split()) <= 6 and not _DESCRIBED_VOICE.search(post):
+                # (A voice described after the name is nearer the soundbite and is the one it
+                # belongs to: "It's noon at Glenmore Elementary ... A spokesperson for the
+                # ministry said ...", one sentence where the ASR wrote no full stops.)
                 # "Planetary scientist NAME, of the University of Leeds, helped design ..."
                 # Officials come with a title or an office; a name with neither is one of the public.
                 # A title is also what stands capitalised right before the name, past the

@@ -992,3 +992,22 @@ def test_a_reporter_who_has_the_numbers_is_handed_over_to():
     )
     found = labelled(*turns)
     assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Olusegun Marchetti-Park")
+
+
+def test_a_voice_described_after_a_place_name_in_a_run_on_sentence_is_not_given_the_name():
+    # No full stops from the ASR: the report is one sentence that names a school the
+    # description spells, then describes the voice that follows ("A spokeswoman for the
+    # health board said"); the nearer description is the voice's, the school no one's name.
+    metadata = VideoMetadata(id="x", title="Dental clinic opens in Port Ellis",
+                             description="Reporter Tamsin Oduya-Hart visited Harbourview Academy, where the clinic opened.")
+    found = labelled(
+        ("anchor", "Children in Port Ellis can now see a dentist at school. Tamsin Oduya-Hart visited one of the first."),
+        ("reporter", "morning at Harbourview Academy and the queue for check ups reaches the gym doors the school says "
+                     "forty children were seen on the first day a spokeswoman for the health board said the clinic would stay open all year"),
+        ("spokeswoman", "We want every child in the county to have a check up before they turn six."),
+        ("reporter", "Parents say the waiting list had been two years. Tamsin Oduya-Hart, Coast News."),
+        metadata=metadata,
+    )
+    assert found["spokeswoman"].name is None
+    assert found["spokeswoman"].role == OFFICIAL
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Tamsin Oduya-Hart")
