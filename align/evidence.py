@@ -161,6 +161,40 @@ def phonemes_changed(caption: Sequence[str], reading: Sequence[str]) -> float | 
     )
 
 
+# Consonants said alike at a word boundary: the same one, or the same but for voicing (in
+# running speech "flames straight" ends the Z in the S).
+_VOICING_PAIRS = (("S", "Z"), ("T", "D"), ("P", "B"), ("K", "G"), ("F", "V"), ("TH", "DH"), ("SH", "ZH"), ("CH", "JH"))
+_SAID_AS_ONE = {(a, b) for pair in _VOICING_PAIRS for a in pair for b in pair}
+
+
+def _said_as_one(first: str, second: str) -> bool:
+    vowel = first[:1] in "AEIOU" or second[:1] in "AEIOU"
+    return not vowel and (first == second or (first, second) in _SAID_AS_ONE)
+
+
+def runs_into_neighbour(caption: Sequence[str], reading: Sequence[str], before: str | None, after: str | None) -> bool:
+    """Whether the reading differs from the caption words only by one consonant at the run's
+    edge that the neighbouring word says as well: "flames" / "flame" before "straight", "use" /
+    "used" before "to". Two like consonants across a word boundary are said as one, so the
+    audio cannot tell the readings apart; only a language prior can. False where the CMU
+    Pronouncing Dictionary does not know a word."""
+    said, read = pronunciations(caption), pronunciations(reading)
+    if said is None or read is None:
+        return False
+    next_sounds = pronunciations([after]) if after else None
+    previous_sounds = pronunciations([before]) if before else None
+    for x in said:
+        for y in read:
+            longer, shorter = (x, y) if len(x) > len(y) else (y, x)
+            if len(longer) != len(shorter) + 1 or not shorter:
+                continue
+            if next_sounds and longer[:-1] == shorter and any(_said_as_one(longer[-1], s[0]) for s in next_sounds):
+                return True
+            if previous_sounds and longer[1:] == shorter and any(_said_as_one(longer[0], s[-1]) for s in previous_sounds):
+                return True
+    return False
+
+
 def _similarity(a: str, b: str, prefixes: bool = True) -> float:
     spelling = Indel.normalized_similarity(a, b)
     code_a, code_b = jellyfish.metaphone(a), jellyfish.metaphone(b)

@@ -19,7 +19,7 @@ from rapidfuzz.distance import Indel
 
 from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
-from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity
+from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity, runs_into_neighbour
 from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, find_name_candidates, name_runs, name_similarity
 from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
@@ -460,13 +460,19 @@ class CaptionFixer:
         word_for_word = bool(caption) and len(caption) == len(fixed)
         sounds_changed = phonemes_changed(caption, fixed) if caption else None
         unlike_sounds = word_for_word and sounds_changed is not None and sounds_changed >= options.unlike_phoneme_share
+        # A consonant added or dropped where the neighbouring word says the same one ("flames
+        # straight" / "flame straight"): the audio holds it either way, only the prior decides.
+        neighbours = alignment.caption_words
+        merged_sound = bool(caption) and runs_into_neighbour(
+            caption, fixed, neighbours[c0 - 1].text if c0 > 0 else None, neighbours[c1].text if c1 < len(neighbours) else None
+        )
         if respelling:
             needed = options.spelling_margin
         elif caption_is_name and not asr_is_name or _number_dropped(caption, fixed):
             # A number the captions write is content the captioner heard as one: replaced by
             # no number ("four rainy seasons" / "for rainy seasons"), it needs what a name needs.
             needed = options.name_fix_margin
-        elif to_common or unlike_sounds:
+        elif to_common or unlike_sounds or merged_sound:
             needed = options.unlike_reading_margin
         else:
             needed = options.fix_margin
@@ -505,6 +511,7 @@ class CaptionFixer:
             "asr_probability": round(float(probability), 3),
             "phonetic_similarity": round(similarity, 3),
             "phonemes_changed": None if sounds_changed is None else round(sounds_changed, 3),
+            "runs_into_neighbour": merged_sound,
             "caption_in_lexicon": caption_is_name,
             "asr_in_lexicon": asr_is_name,
         }
@@ -515,6 +522,8 @@ class CaptionFixer:
             reasons.append(f"sounds unlike ({sounds_changed:.2f} of the caption's phonemes said otherwise)")
         elif similarity >= options.suspect_similarity:
             reasons.append(f"sounds alike ({similarity:.2f})")
+        if merged_sound:
+            reasons.append("the sound it adds or drops runs into the neighbouring word's")
         if asr_is_name:
             reasons.append("the video spells it so elsewhere")
         reasons.append(f"ASR confidence {probability:.2f}")

@@ -340,3 +340,31 @@ def test_the_videos_writing_decides_a_respelling_only_for_a_name_or_an_abbreviat
     text, corrections = fixed_text(captions, heard, StubScorer({}), "Wildfire near Peachland", "Crews fought the fire near Peachland.")
     assert text == heard
     assert "the video writes it so" in corrections[0].reason
+
+
+def test_a_sound_the_next_word_says_as_well_needs_a_names_margin():
+    # "flames straight" / "flame straight": the Z runs into the S, so the audio holds both
+    # readings; Whisper's preference of 6 nats for "flame" is its prior: suspected, kept.
+    captions = "the wind pushed the flames straight toward the town"
+    heard = "the wind pushed the flame straight toward the town"
+    text, corrections = fixed_text(captions, heard, StubScorer({"flames": -6.5}))
+    assert text == captions
+    assert [(c.caption_words, c.status) for c in corrections] == [(["flames"], CorrectionStatus.SUSPECTED)]
+    assert corrections[0].evidence["runs_into_neighbour"] is True
+    # before a word that starts otherwise, the dropped Z is audible: fixed on the usual margin
+    captions = "the wind pushed the flames toward the town"
+    heard = "the wind pushed the flame toward the town"
+    text, corrections = fixed_text(captions, heard, StubScorer({"flames": -6.5}))
+    assert text == heard
+    assert corrections[0].evidence["runs_into_neighbour"] is False
+
+
+def test_runs_into_neighbour_compares_the_edge_sounds():
+    from align.evidence import runs_into_neighbour
+
+    assert runs_into_neighbour(["flames"], ["flame"], "the", "straight")
+    assert runs_into_neighbour(["use"], ["used"], "we", "to")  # D / T differ only in voicing
+    assert runs_into_neighbour(["hiss"], ["his"], "a", "sister") is False  # a vowel changes, not an edge
+    assert runs_into_neighbour(["flames"], ["flame"], "the", "rose") is False
+    assert runs_into_neighbour(["start"], ["starts"], "to", "now") is False
+    assert runs_into_neighbour(["Saoirse"], ["Sorcha"], "said", "so") is False  # not in the dictionary
