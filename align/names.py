@@ -10,6 +10,7 @@ the same way on any text: nothing in it knows a particular name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Sequence
@@ -21,7 +22,8 @@ from align.alignment import normalize_token
 from align.evidence import phonetic_similarity
 
 # A candidate run has at most this many caption words more than the name has spoken parts
-# ("Oh yell Ron price" for the two parts of "Oyelaran-Price").
+# ("Oh yell Ron price" for the two parts of "Oyelaran-Price"), or a word per syllable of the
+# name where that is more ("Acta Berg so on day" for *Achterberg-Sowande*: ``NameRun.syllables``).
 EXTRA_WORDS = 2
 MAX_RUN_WORDS = 5
 # Letters of the caption run against the name's: a name is not heard in a run of half or twice
@@ -43,6 +45,13 @@ def _word_letters(word: str) -> str:
     return "".join(ch for ch in normalize_token(word) if ch.isalnum())
 
 
+def _syllables(part: str) -> int:
+    letters_only = "".join(ch for ch in part.lower() if ch.isalpha())
+    if len(letters_only) > 2 and letters_only.endswith("e") and letters_only[-2] not in "aeiouy":
+        letters_only = letters_only[:-1]  # "price", "Lowe": the e is not said
+    return max(1, len(re.findall(r"[aeiouy]+", letters_only)))
+
+
 def spoken_parts(words: Sequence[str]) -> list[str]:
     """The parts a name is said in: words, and the pieces of hyphenated words."""
     return [p for w in words for p in normalize_token(w).split() if p]
@@ -62,6 +71,13 @@ class NameRun:
     @cached_property
     def word_keys(self) -> frozenset[str]:
         return frozenset(letters([w]) for w in self.words)
+
+    @cached_property
+    def syllables(self) -> int:
+        """About how many syllables the run is said in (vowel groups of its spelling, a final
+        silent e not counted): a captioner who did not know the name may write a word for each
+        ("Acta Berg so on day" for *Achterberg-Sowande*), never more."""
+        return sum(_syllables(part) for part in spoken_parts(self.words))
 
     def other_parts(self) -> set[str]:
         """The letters of the phrase's other words and of their spoken parts ("Graham" for the
@@ -153,7 +169,7 @@ def closest_name(
     for run in runs:
         if not _lengths_agree(key, run.key, by_sound):
             continue
-        if len(caption) > 1 and len(caption) > len(spoken_parts(run.words)) + EXTRA_WORDS:
+        if len(caption) > 1 and len(caption) > max(len(spoken_parts(run.words)) + EXTRA_WORDS, run.syllables):
             continue
         if any(letters([w]) in run.word_keys for w in caption):
             continue

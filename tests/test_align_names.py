@@ -25,6 +25,13 @@ def test_a_name_split_into_common_words_is_a_candidate_whole():
     assert ("Abernathy low", "Abernathy-Lowe") in candidates("Nkechi Abernathy low visited one", "Nkechi Abernathy-Lowe")
 
 
+def test_a_name_may_be_heard_as_a_word_per_syllable():
+    # five words for the two parts of a five-syllable name; never more words than syllables
+    found = candidates("The finance minister Henrietta Acta Berg so on day promised", "Henrietta Achterberg-Sowande")
+    assert ("Acta Berg so on day", "Achterberg-Sowande") in found
+    assert not any(len(caption.split()) > 3 for caption, name in candidates("the Glen more and the school", "Glenmore") if name == "Glenmore")
+
+
 def test_a_word_spelled_as_the_name_writes_it_is_no_candidate():
     # "Devlin" is right: only "Rory" could be the error, and it is compared alone
     runs = name_runs(["Ruairí Devlin"])
