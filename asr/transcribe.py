@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from asr.casing import undo_title_case
 from retranscribe.audio import Audio, AudioError, AudioFile, duration_of, open_audio, read_span, windows_of
 from retranscribe.devices import resolve_device
 from retranscribe.models import resolve_whisper
@@ -220,6 +221,8 @@ def transcribe(
             segments.append(_segment(last, start))
     if progress is not None:
         progress(total, total)
+    if options.hotwords:
+        segments = [undo_title_case(segment, options.hotwords) for segment in segments]
     return Transcript(segments=segments, speakers=[], language=language, duration=total)
 
 

@@ -207,3 +207,25 @@ def test_entity_hints_on_other_text():
     assert hints[:2] == ["Mary Robinson", "Olaf Scholz"]
     assert "Reykjavik" in hints
     assert entity_hints(None, "") == []
+
+
+def _segment_of(text: str):
+    from retranscribe.transcript import Segment, Word
+
+    words = [Word(i * 0.3, i * 0.3 + 0.25, " " + w) for i, w in enumerate(text.split())]
+    return Segment(0.0, len(words) * 0.3, text, words)
+
+
+def test_title_case_drift_after_hotwords_is_put_back_in_sentence_case():
+    from asr.casing import title_case_drift, undo_title_case
+
+    # base under AVX2 with the names of corpus item 04 as hotwords, as it wrote it
+    drifted = _segment_of("The Longest On Record Joining, Me, Now, Is Tobias Nwachukwu, An Emergency Nurse, At The Hospital. Long-Term Care Is The NHS Problem")
+    assert title_case_drift(drifted)
+    fixed = undo_title_case(drifted, ["Tobias Nwachukwu", "Lakeshore General"])
+    assert fixed.text == "The longest on record joining me now is Tobias Nwachukwu an emergency nurse at the hospital. Long-term care is the NHS problem"
+    assert [w.word for w in fixed.words][:3] == [" The", " longest", " on"]
+    # ordinary sentences with names and a title keep every capital
+    plain = _segment_of("I'm Rachel Feng at Lakeshore General. The Education Minister, Dr Ama Osei, spoke to The Guardian in New York")
+    assert not title_case_drift(plain)
+    assert undo_title_case(plain, ["Rachel Feng"]) is plain
