@@ -277,14 +277,24 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f} %"
 
 
+def cpu_kind() -> str:
+    """The CPU's name and its widest vector instructions: CTranslate2's int8 results, and so
+    some fix decisions, differ between AVX-512 and AVX2 machines (issue 15)."""
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    name = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), "CPU")
+    flags = set(next((line.split(":", 1)[1].split() for line in info.splitlines() if line.startswith("flags")), []))
+    widest = next((label for flag, label in (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("sse4_2", "SSE4.2")) if flag in flags), "")
+    return f"{name} ({widest})" if widest else name
+
+
 def table(results: list[dict], config: RunConfig) -> str:
     head = ("| item | s | captions WER → fixed WER | ASR WER | known errors fixed / suspected / missed | number forms kept | "
             "fix edits right / wrong | truth words lost | truth as captions: changed words | DER | roles right | names right / partial / wrong / empty |")
     lines = [
-        (f"Evaluation corpus (benchmarks/corpus), model {config.model}, beam {config.beam_size}, {time.strftime('%Y-%m-%d')}. "
+        (f"Evaluation corpus (benchmarks/corpus), model {config.model}, beam {config.beam_size}, {cpu_kind()}, {time.strftime('%Y-%m-%d')}. "
          "Built by `make corpus`, measured by `benchmarks/bench_corpus.py`."
          if config.item_set == "corpus" else
-         f"Held-out items (benchmarks/corpus/{config.item_set}), model {config.model}, beam {config.beam_size}, {time.strftime('%Y-%m-%d')}. "
+         f"Held-out items (benchmarks/corpus/{config.item_set}), model {config.model}, beam {config.beam_size}, {cpu_kind()}, {time.strftime('%Y-%m-%d')}. "
          f"Built by `scripts/make_corpus.py --set {config.item_set}`, measured by `benchmarks/bench_corpus.py --set {config.item_set}`."),
         "",
         head,
