@@ -415,15 +415,30 @@ class CaptionFixer:
             self._partner = _asr_partner_index(self.alignment)
         return self._partner
 
-    def _splits_a_number(self, c0: int, c1: int) -> bool:
+    def _splits_a_number(self, c0: int, c1: int, fixed: Sequence[str], a0: int, a1: int) -> bool:
         """Whether caption words c0..c1 are part of a longer spelled-out number ("four" of
-        "four thousand"): fixing a part alone makes a form neither side wrote."""
+        "four thousand") and the fix would make a number neither side said: the captions'
+        whole number with ``fixed`` in place must say what the ASR's whole number there says
+        ("forty one million" with "billion" for the ASR's "41 billion" is that number in the
+        captions' words; "eleven" + "000" for "11,000" is no number at all)."""
         words = self.alignment.caption_words
         if c1 <= c0 or not any(_is_number_word(w.text) for w in words[c0:c1]):
             return False
-        before = words[c0 - 1].text if c0 > 0 else ""
-        after = words[c1].text if c1 < len(words) else ""
-        return _is_number_word(before) or _is_number_word(after)
+        start, end = c0, c1
+        while start > 0 and _is_number_word(words[start - 1].text):
+            start -= 1
+        while end < len(words) and _is_number_word(words[end].text):
+            end += 1
+        if (start, end) == (c0, c1):
+            return False
+        heard = self.alignment.asr_words
+        first, last = a0, a1
+        while first > 0 and _is_number_word(heard[first - 1].word):
+            first -= 1
+        while last < len(heard) and _is_number_word(heard[last].word):
+            last += 1
+        said = [w.text for w in words[start:c0]] + list(fixed) + [w.text for w in words[c1:end]]
+        return not same_spoken_words(said, [w.word for w in heard[first:last]])
 
     def decide(self, c0: int, c1: int, a0: int, a1: int) -> Correction | None:
         alignment = self.alignment
@@ -548,7 +563,7 @@ class CaptionFixer:
         doubts = []
         if dropped_words > 0 and (measured.dropped is None or measured.dropped > options.drop_log_prob):
             doubts.append(f"{dropped_words} caption word(s) would be dropped without evidence against each")
-        if self._splits_a_number(c0, c1):
+        if self._splits_a_number(c0, c1, fixed, a0, a1):
             doubts.append("it would change part of a number the captions spell in more words")
         if similarity < options.suspect_similarity and not respelling:
             # What the captioner wrote as specific content — a name the title or description

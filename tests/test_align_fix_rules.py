@@ -368,3 +368,16 @@ def test_runs_into_neighbour_compares_the_edge_sounds():
     assert runs_into_neighbour(["flames"], ["flame"], "the", "rose") is False
     assert runs_into_neighbour(["start"], ["starts"], "to", "now") is False
     assert runs_into_neighbour(["Saoirse"], ["Sorcha"], "said", "so") is False  # not in the dictionary
+
+
+def test_a_word_of_a_spelled_out_number_changes_only_where_the_whole_number_then_says_the_asrs():
+    # "forty one million" against the ASR's "41 billion": with "billion" in place the captions'
+    # number says what the ASR's does, in the captions' own words
+    captions = "the deficit is now forecast at forty one million our political editor is at Parliament"
+    heard = "the deficit is now forecast at 41 billion. Our political editor is at Parliament"
+    text, _ = fixed_text(captions, heard, StubScorer({"million": -6.0}))
+    assert text == "the deficit is now forecast at forty one billion our political editor is at Parliament"
+    # the same number in other words is no error at all, whatever the audio prefers
+    captions = "a crowd of eleven thousand people cheered the runners home"
+    text, corrections = fixed_text(captions, "a crowd of 11,000 people cheered the runners home", StubScorer({"thousand": -9.0}))
+    assert text == captions and corrections == []
