@@ -1259,8 +1259,12 @@ def _letters(text: str) -> str:
 # Two spellings of a name part are one name from this Indel similarity of their letters on
 # ("delacroixburn"/"delacroixbyrne" 0.89, "ramenholt"/"ramanholt" 0.89, "lafrenierpike"/
 # "lafrenierepike" 0.96), or when they sound the same to Metaphone ("Rajeev"/"Rajiv",
-# "Coffee"/"Kofi", "Reair"/"Ruairí"): how a recogniser or a captioner mishears a name.
+# "Coffee"/"Kofi", "Reair"/"Ruairí"): how a recogniser or a captioner mishears a name. A long
+# name may also sound alike with a sound missed or added: Metaphone codes of at least
+# ``LONG_NAME_CODES`` letters as similar as that ("Oil Lowe Fraser"/"Oyelowo-Fraser": OLWFRSR /
+# OYLWFRSR, 0.93), the caption fixer's test for a misheard name (align.evidence).
 NAME_SPELLING_SIMILARITY = 80
+LONG_NAME_CODES = 6
 
 
 def _sounds_alike(spoken: str, written: str) -> bool:
@@ -1269,7 +1273,10 @@ def _sounds_alike(spoken: str, written: str) -> bool:
         return False
     if a == b or fuzz.ratio(a, b) >= NAME_SPELLING_SIMILARITY:
         return True
-    return min(len(a), len(b)) >= 3 and jellyfish.metaphone(a) == jellyfish.metaphone(b)
+    codes = jellyfish.metaphone(a), jellyfish.metaphone(b)
+    if min(len(a), len(b)) >= 3 and codes[0] == codes[1]:
+        return True
+    return min(map(len, codes)) >= LONG_NAME_CODES and fuzz.ratio(*codes) >= NAME_SPELLING_SIMILARITY
 
 
 def _video_spelling(name: str, among: tuple[str, ...] | None = None) -> str | None:

@@ -1011,3 +1011,18 @@ def test_a_voice_described_after_a_place_name_in_a_run_on_sentence_is_not_given_
     assert found["spokeswoman"].name is None
     assert found["spokeswoman"].role == OFFICIAL
     assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Tamsin Oduya-Hart")
+
+
+def test_a_long_surname_heard_with_a_sound_missed_takes_the_descriptions_spelling():
+    # "Okongo Addy Bissy" for *Okonkwo-Adebisi*: the letters differ too much (0.76), the sound
+    # codes hardly (OKNKTBS / OKNKWTBS)
+    metadata = VideoMetadata(id="x", title="Bridge inspections ordered",
+                             description="Reporter Callum Ferris speaks to chief engineer Ngozi Okonkwo-Adebisi.")
+    found = labelled(
+        ("anchor", "Every bridge in the county will be inspected by the end of the month. Callum Ferris reports."),
+        ("reporter", "The cracks were found last week. The chief engineer, Ngozi Okongo Addy Bissy, said the checks could not wait."),
+        ("engineer", "We would rather close a bridge for a day than find out the hard way that we should have."),
+        ("reporter", "The first results are due on Friday. Callum Ferris, County News."),
+        metadata=metadata,
+    )
+    assert (found["engineer"].role, found["engineer"].name) == (OFFICIAL, "Ngozi Okonkwo-Adebisi")
