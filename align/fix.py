@@ -20,7 +20,7 @@ from rapidfuzz.distance import Indel
 from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
 from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity, runs_into_neighbour
-from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, find_name_candidates, name_runs, name_similarity
+from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, find_name_candidates, name_runs, name_similarity, spoken_parts
 from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
 
@@ -789,9 +789,23 @@ class CaptionFixer:
         # Caption runs that spell a name already are left to the respelling rule: a candidate
         # never cuts through one ("May bury" of "May bury Cho"), it may only extend one to more
         # of the same name ("Coffee" + "Mensah Boateng" for *Kofi Mensah-Boateng*).
-        keys = {run.key for run in runs}
+        # (A run with a name's letters split into other words, "Sol Berg a Chebe" for
+        # *Solberg-Achebe*, counts only where the ASR wrote those letters there too, so that the
+        # respelling rule will join it; else it is a candidate itself.)
+        by_key = {run.key: run for run in runs}
+        keys = set(by_key)
+        heard = [w.word for w in alignment.asr_words]
+
+        def spelled_right(i: int, j: int) -> bool:
+            key = _letters(words[i:j])
+            if key not in keys:
+                return False
+            if spoken_parts(words[i:j]) == spoken_parts(by_key[key].words):
+                return True
+            return key in _letters(heard[max(partner[i] - 1, 0) : partner[j - 1] + 2])  # (partners are approximate)
+
         right = [(i, j, _letters(words[i:j])) for i in range(len(words)) for j in range(i + 1, min(len(words), i + MAX_RUN_WORDS) + 1)
-                 if _letters(words[i:j]) in keys]
+                 if spelled_right(i, j)]
         candidates = [c for c in candidates if all(
             j <= c.start or c.end <= i or (c.start <= i and j <= c.end and key in c.run.key) for i, j, key in right)]
         placed = [(c, p) for c in candidates if (p := self._name_position(c, words, cased, spelled)) is not None]

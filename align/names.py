@@ -163,8 +163,17 @@ def closest_name(
         return None
     keys = {run.key for run in runs}
     ends = [caption[:i] for i in range(1, len(caption))] + [caption[i:] for i in range(1, len(caption))]
-    if _written_key(caption) in keys or any(letters(part) in keys for part in ends):  # same_name for every run at once
-        return None  # spelled as the video spells it
+    if any(letters(part) in keys for part in ends):
+        return None  # a name spelled as the video spells it, and other words beside it
+    written = _written_key(caption)
+    if written in keys:
+        # The name's letters: spelled as the video spells it (same_name; hyphen or space and
+        # case aside), or the same letters split into other words ("Sol Berg a Chebe" for
+        # *Solberg-Achebe*), which is the name misheard.
+        run = next(r for r in runs if r.key == written)
+        if spoken_parts([_without_possessive(w) for w in caption]) == spoken_parts(run.words):
+            return None
+        return (run, 1.0) if len(caption) <= max(len(spoken_parts(run.words)) + EXTRA_WORDS, run.syllables) else None
     best: tuple[NameRun, float] | None = None
     for run in runs:
         if not _lengths_agree(key, run.key, by_sound):

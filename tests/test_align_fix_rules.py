@@ -381,3 +381,20 @@ def test_a_word_of_a_spelled_out_number_changes_only_where_the_whole_number_then
     captions = "a crowd of eleven thousand people cheered the runners home"
     text, corrections = fixed_text(captions, "a crowd of 11,000 people cheered the runners home", StubScorer({"thousand": -9.0}))
     assert text == captions and corrections == []
+
+
+def test_a_name_whose_letters_the_captions_split_into_other_words_takes_the_videos_spelling():
+    # "Sol Berg a Chebe" has every letter of *Solberg-Achebe*; the ASR misspelled the name too
+    # ("Solberg-Ache"), so the respelling rule has nothing to join: the name itself is the candidate.
+    captions = "The city's Chief Medical Officer Dr Ingrid Sol Berg a Chebe asked people to look in on anyone"
+    heard = "The city's Chief Medical Officer Dr Ingrid Solberg-Ache ask people to look in on anyone"
+    description = "Chief Medical Officer of Health Dr. Ingrid Solberg-Achebe urged people to check on neighbours."
+    # the audio has no room for "a Chebe" after the whole name
+    scorer = StubScorer({"Sol": -2.0, "Berg": -2.0, "Chebe": -3.0}, without_prompt={"Solberg-Achebe": -9.0},
+                        after={("Solberg-Achebe", "a"): -6.0, ("Solberg-Achebe", "Chebe"): -6.0})
+    text, corrections = fixed_text(captions, heard, scorer, "Heat emergency", description)
+    assert "Dr Ingrid Solberg-Achebe asked people" in text
+    assert [c.caption_words for c in corrections if c.status is CorrectionStatus.FIXED] == [["Sol", "Berg", "a", "Chebe"]]
+    # written as the video writes it, hyphen or space aside, it is no candidate
+    text, corrections = fixed_text(captions.replace("Sol Berg a Chebe", "Solberg Achebe"), heard, scorer, "Heat emergency", description)
+    assert "Solberg Achebe asked" in text and not any(c.status is CorrectionStatus.FIXED for c in corrections)

@@ -39,6 +39,14 @@ def test_a_word_spelled_as_the_name_writes_it_is_no_candidate():
     assert closest_name(["Katsaros-Webb"], name_runs(["Ines Katsaros-Webb"]), 0.6) is None
 
 
+def test_the_names_letters_split_into_other_words_are_the_name_misheard():
+    runs = name_runs(["Ingrid Solberg-Achebe"])
+    assert closest_name(["Sol", "Berg", "a", "Chebe"], runs, 0.75)[0].words == ("Solberg-Achebe",)
+    # the name as the video writes it, or with a space for its hyphen, is no misspelling
+    assert closest_name(["Solberg-Achebe"], runs, 0.75) is None
+    assert closest_name(["Solberg", "Achebe"], runs, 0.75) is None
+
+
 def test_the_possessive_is_the_name_itself():
     runs = name_runs(["Education Ministry's pilot", "Meridian News'"])
     assert same_name(["Ministry"], next(r for r in runs if r.words == ("Ministry",)))
