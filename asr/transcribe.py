@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from asr.casing import undo_title_case
+from asr.hotword_drift import join_spelled_names, undo_title_case
 from retranscribe.audio import Audio, AudioError, AudioFile, duration_of, open_audio, read_span, windows_of
 from retranscribe.devices import resolve_device
 from retranscribe.models import resolve_whisper
@@ -222,7 +222,7 @@ def transcribe(
     if progress is not None:
         progress(total, total)
     if options.hotwords:
-        segments = [undo_title_case(segment, options.hotwords) for segment in segments]
+        segments = [join_spelled_names(undo_title_case(segment, options.hotwords), options.hotwords) for segment in segments]
     return Transcript(segments=segments, speakers=[], language=language, duration=total)
 
 

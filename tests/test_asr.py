@@ -217,7 +217,7 @@ def _segment_of(text: str):
 
 
 def test_title_case_drift_after_hotwords_is_put_back_in_sentence_case():
-    from asr.casing import title_case_drift, undo_title_case
+    from asr.hotword_drift import title_case_drift, undo_title_case
 
     # base under AVX2 with the names of corpus item 04 as hotwords, as it wrote it
     drifted = _segment_of("The Longest On Record Joining, Me, Now, Is Tobias Nwachukwu, An Emergency Nurse, At The Hospital. Long-Term Care Is The NHS Problem")
@@ -229,3 +229,27 @@ def test_title_case_drift_after_hotwords_is_put_back_in_sentence_case():
     plain = _segment_of("I'm Rachel Feng at Lakeshore General. The Education Minister, Dr Ama Osei, spoke to The Guardian in New York")
     assert not title_case_drift(plain)
     assert undo_title_case(plain, ["Rachel Feng"]) is plain
+
+
+def _segment_of_words(words: list[str]):
+    from retranscribe.transcript import Segment, Word
+
+    timed = [Word(i * 0.3, i * 0.3 + 0.25, w, 0.9) for i, w in enumerate(words)]
+    return Segment(0.0, len(words) * 0.3, "".join(words).strip(), timed)
+
+
+def test_a_name_the_decoder_spells_out_letter_by_letter_is_written_as_the_hotword():
+    from asr.hotword_drift import join_spelled_names
+
+    # base under AVX2 on held-out item x18 with the video's names as hotwords, as it wrote it
+    spelled = _segment_of_words([" the", " champion,", " Blexander", " H", "-N", "-A", "-T", "-Y", "-S", "-H", "-Y", "-N", "-Blexander,", " congratulations"])
+    fixed = join_spelled_names(spelled, ["Lachlan Featherstonehaugh", "Oleksandra Hnatyshyn"])
+    assert fixed.text == "the champion, Blexander Hnatyshyn Blexander, congratulations"
+    assert fixed.words[3].start == spelled.words[3].start and fixed.words[3].end == spelled.words[11].end
+    # the word before the letters may hold the name's first ones (x35: "Fire Chief LWAZ I-N-T-U-L-I")
+    spelled = _segment_of_words([" Fire", " Chief", " LWAZ", " I", "-N", "-T", "-U", "-L", "-I", "-T", "-O", " All"])
+    assert join_spelled_names(spelled, ["Lwazi Ntuli", "Anneke Botha"]).text == "Fire Chief Lwazi Ntuli T-O All"
+    # letters that spell none of the names, and short runs (initials), stay as written
+    assert join_spelled_names(spelled, ["Anneke Botha"]) is spelled
+    initials = _segment_of_words([" the", " U", "-N", " said"])
+    assert join_spelled_names(initials, ["Un"]) is initials
