@@ -757,12 +757,16 @@ def _capitalised_runs(text: str) -> list[tuple[int, int]]:
     return [span for run in _CAPITALISED_RUN.finditer(text) if (span := _without_function_words(run))]
 
 
+# Two to four capitalised words, particles between them allowed: the shape of a full name.
+_NAME_SHAPE = re.compile(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}")
+
+
 def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool]]:
     """Person entities, and capitalised runs of two or more words that the recogniser left
     unlabelled (usable in strong slots only): (entity, recognised)."""
     found = [(e, True) for e in persons.persons]
     for e in persons.entities:
-        if e.label in ("ORG", "FAC") and re.fullmatch(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}", e.text):
+        if e.label in ("ORG", "FAC") and _NAME_SHAPE.fullmatch(e.text):
             found.append((ner.Entity(e.text, "CANDIDATE", e.start, e.end), False))  # unfamiliar names come out as ORG
     for start, end in _capitalised_runs(sentence):
         text = sentence[start:end]
@@ -1181,7 +1185,12 @@ def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
     people: list[tuple[str, str]] = []
     for text in (metadata.title or "", metadata.description or ""):
         persons = _Persons(text)
-        for entity, recognised in _candidates(text, persons):
+        # A credited name may come out as a place in a description about places ("Words and
+        # pictures: Tamati Paewai." after "the Bay of Plenty"): a candidate where out of context
+        # the recogniser does not read it as one (checked below).
+        credited_as_place = [(ner.Entity(e.text, "CANDIDATE", e.start, e.end), False) for e in persons.entities
+                             if e.label in ("LOC", "GPE") and _NAME_SHAPE.fullmatch(e.text)]
+        for entity, recognised in _candidates(text, persons) + credited_as_place:
             name = _strip_title(entity.text)
             if not _looks_like_name(name) or len(name.split()) < 2:
                 continue
@@ -1243,7 +1252,7 @@ def _metadata_places(metadata: VideoMetadata | None) -> set[str]:
     ("... from Kyiv."): only those the recogniser never reads as a person."""
     places: set[str] = set()
     texts = [metadata.title or "", metadata.description or ""] if metadata else []
-    names = {part for name in _VIDEO_PERSONS.get() for part in [name, *name.split()]}
+    names = {part for name in (*_VIDEO_PERSONS.get(), *_VIDEO_NAMES.get()) for part in [name, *name.split()]}
     for text in texts:
         for entity in ner.entities(text):
             if entity.label in ("GPE", "LOC", "FAC") and not ner.reads_as_person(entity.text) and entity.text not in names:

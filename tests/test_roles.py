@@ -1026,3 +1026,20 @@ def test_a_long_surname_heard_with_a_sound_missed_takes_the_descriptions_spellin
         metadata=metadata,
     )
     assert (found["engineer"].role, found["engineer"].name) == (OFFICIAL, "Ngozi Okonkwo-Adebisi")
+
+
+def test_a_credit_the_recogniser_reads_as_a_place_still_names_the_reporter():
+    # In a description about places ("the western Bay of Plenty") spaCy's small model labels the
+    # credited reporter LOC; out of context it does not read the name as a place, so it is a
+    # name, and the sign-off and the hand-off give it to the reporter.
+    metadata = VideoMetadata(id="x", title="Hailstorm strips orchards around Te Puke",
+                             description="A hailstorm has wrecked much of the crop in the western Bay of Plenty, and "
+                                         "Pacific seasonal workers fear for their jobs. Words and pictures: Tamati Paewai.")
+    found = labelled(
+        ("anchor", "Growers in the Bay of Plenty are counting the cost tonight. Tamati Paewai has been to the orchards around Te Puke."),
+        ("reporter", "Along this road almost every vine has been stripped. Growers say fourteen orchards lost half their fruit."),
+        ("grower", "I've never seen hail like it. The fruit is gone."),
+        ("reporter", "The government will meet growers on Monday. Tamati Paewai, reporting from Te Puke."),
+        metadata=metadata,
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Tamati Paewai")
