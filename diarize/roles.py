@@ -181,7 +181,8 @@ _INTERVIEW_CUE = re.compile(r"(?i)^(?:,[^,]{0,80},|,)?\s+(?:(?:spoke|talked)\s+t
 # A hand-off to a reporter or a live guest: the text right after the name.
 _HANDOFF_AFTER = [
     ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
-    ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene|with\s+us)\b"),
+    # ("NAME is with us" is left to "joins-us": a reporter or a guest, as the title says.)
+    ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene)\b"),
     ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+latest|the\s+details|the\s+(?:numbers|figures|analysis|reaction)|(?:the|this|that)\s+(?:story|report))"),
     ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
     ("went-to", r"^,?\s+(?:explains|looks\s+at|visited|went\s+(?:to|(?:out|along)\s+with)|travell?ed\s+to|"
@@ -920,7 +921,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                     role = described
                 elif rule == "on-the-line":
                     role = SpeakerRole.GUEST  # on the phone from somewhere is no reporter's stand-up
-                elif rule in ("go-to", "over-to") or re.search(r"(?i)\b(?:from|in)\s+[A-Z]|\blive\b", pre + post) and described is None:
+                elif rule in ("go-to", "over-to") or re.search(r"\b(?i:from|in)\s+[A-Z]|\b(?i:live)\b", pre + post) and described is None:
                     role = SpeakerRole.CORRESPONDENT
                 else:
                     # A live interview with someone not described as in office: a guest, by default.

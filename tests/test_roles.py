@@ -1043,3 +1043,20 @@ def test_a_credit_the_recogniser_reads_as_a_place_still_names_the_reporter():
         metadata=metadata,
     )
     assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Tamati Paewai")
+
+
+def test_someone_with_us_from_our_studio_is_a_guest_unless_a_reporter():
+    # "from our Colombo studio" places no reporter: the place test wants a capitalised place
+    # right after "from" or "in" (it had matched any word, case ignored)
+    found = labelled(
+        ("host", "Tea prices have reached a new peak. Tea broker Nirosha Wickramasinghe is with us from our Colombo studio. Nirosha, who is buying at these prices?"),
+        ("broker", "Mostly buyers from Russia, Turkey and the Gulf. They want the quality."),
+        ("host", "Nirosha, thank you."),
+    )
+    assert (found["broker"].role, found["broker"].name) == (GUEST, "Nirosha Wickramasinghe")
+    found = labelled(
+        ("host", "The talks broke down tonight. Our correspondent Lena Hoffmann-Berg is with us from Brussels. Lena, what happened?"),
+        ("reporter", "The ministers left the room after six hours without a statement."),
+        ("host", "Lena, thank you."),
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Lena Hoffmann-Berg")
