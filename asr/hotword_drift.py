@@ -39,13 +39,18 @@ def _bare(word: str) -> str:
     return re.sub(r"[^\w'’-]", "", word)
 
 
+def _opens_sentence(previous: Word | None) -> bool:
+    """Whether the word after ``previous`` (None: the segment's first) starts a sentence."""
+    return previous is None or previous.word.rstrip().endswith((".", "?", "!"))
+
+
 def title_case_drift(segment: Segment) -> bool:
     """Whether the segment capitalises the function words inside its sentences: at least
     ``MIN_CAPITALISED_FUNCTION_WORDS`` of them, and more than half."""
     capitalised = total = 0
     for previous, word in zip([None, *segment.words], segment.words):
         bare = _bare(word.word)
-        if previous is None or previous.word.rstrip().endswith((".", "?", "!")) or bare.lower() not in _FUNCTION_WORDS:
+        if _opens_sentence(previous) or bare.lower() not in _FUNCTION_WORDS:
             continue
         total += 1
         capitalised += bare[:1].isupper()
@@ -79,7 +84,7 @@ def undo_title_case(segment: Segment, names: Iterable[str] = ()) -> Segment:
     for previous, word in zip([None, *segment.words], segment.words):
         bare = _bare(word.word)
         parts = bare.split("-")
-        if previous is None or previous.word.rstrip().endswith((".", "?", "!")):
+        if _opens_sentence(previous):
             parts = parts[:1] + [lower_case(p) for p in parts[1:]]  # a sentence's first word keeps its capital
         else:
             parts = [lower_case(p) for p in parts]
@@ -136,24 +141,24 @@ def join_spelled_names(segment: Segment, names: Iterable[str] = ()) -> Segment:
                 spellings.setdefault(_letters("".join(parts[a:b])), parts[a:b])
     words = list(segment.words)
     for start, end in reversed(runs):
-        found = None
-        for first in (start - 1, start):  # the word before may hold the name's first letters ("LWAZ")
-            if first < 0 or not words[first].word.startswith(" "):
-                continue
-            for last in range(end, start + 1, -1):
-                parts = spellings.get(_letters("".join(w.word for w in words[first:last])))
-                if parts is not None:
-                    found = (first, last, parts)
-                    break
-            if found:
-                break
+        found = next(
+            (
+                (first, last, parts)
+                for first in (start - 1, start)  # the word before may hold the name's first letters ("LWAZ")
+                if first >= 0 and words[first].word.startswith(" ")
+                for last in range(end, start + 1, -1)
+                if (parts := spellings.get(_letters("".join(w.word for w in words[first:last])))) is not None
+            ),
+            None,
+        )
         if found is None:
             continue
         first, last, parts = found
         begin, finish = words[first].start, words[last - 1].end
         step = (finish - begin) / len(parts)
         probability = min(w.probability for w in words[first:last])
-        trailing = words[last - 1].word.rstrip()[-1:] if words[last - 1].word.rstrip()[-1:] in ",.?!;:" else ""
+        mark = words[last - 1].word.rstrip()[-1:]
+        trailing = mark if mark in ",.?!;:" else ""
         joined = [Word(begin + k * step, begin + (k + 1) * step, " " + part, probability) for k, part in enumerate(parts)]
         joined[-1] = replace(joined[-1], word=joined[-1].word + trailing)
         if last < len(words) and words[last].word.startswith("-"):

@@ -1253,7 +1253,7 @@ def _metadata_places(metadata: VideoMetadata | None) -> set[str]:
     ("... from Kyiv."): only those the recogniser never reads as a person."""
     places: set[str] = set()
     texts = [metadata.title or "", metadata.description or ""] if metadata else []
-    names = {part for name in (*_VIDEO_PERSONS.get(), *_VIDEO_NAMES.get()) for part in [name, *name.split()]}
+    names = {part for name in _VIDEO_NAMES.get() for part in [name, *name.split()]}  # (the persons among them)
     for text in texts:
         for entity in ner.entities(text):
             if entity.label in ("GPE", "LOC", "FAC") and not ner.reads_as_person(entity.text) and entity.text not in names:

@@ -210,10 +210,7 @@ def test_entity_hints_on_other_text():
 
 
 def _segment_of(text: str):
-    from retranscribe.transcript import Segment, Word
-
-    words = [Word(i * 0.3, i * 0.3 + 0.25, " " + w) for i, w in enumerate(text.split())]
-    return Segment(0.0, len(words) * 0.3, text, words)
+    return _segment_of_words([" " + w for w in text.split()])
 
 
 def test_title_case_drift_after_hotwords_is_put_back_in_sentence_case():
