@@ -96,14 +96,25 @@ def load_model(options: AsrOptions = AsrOptions()):
     )
 
 
+# Whisper's temperature fallback samples (a window whose beam-search text repeats itself or
+# scores too low is decoded again at temperature 0.2, 0.4, ...). CTranslate2 gives each of a
+# model's worker threads a random generator seeded, when it first samples, from the global
+# seed, which is random unless set: two runs of the same job then differed where a window fell
+# back (held-out x09's gap repair gave "rising by 3 % Declan" in one run, "rising Teaching by
+# 3 %" in the next). Set before a model's threads start, the same job gives the same words.
+SAMPLING_SEED = 0
+
+
 @lru_cache(maxsize=4)
 def _load(path: str, device: str, compute_type: str, cpu_threads: int):
     if device == "cuda":
         # PyPI's torch bundles cuBLAS/cuDNN 12; importing it first loads them into the process
         # for ctranslate2, which otherwise fails with "libcublas.so.12 not found".
         import torch  # noqa: F401
+    import ctranslate2
     from faster_whisper import WhisperModel
 
+    ctranslate2.set_random_seed(SAMPLING_SEED)
     return WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
 
 

@@ -250,3 +250,27 @@ def test_a_name_the_decoder_spells_out_letter_by_letter_is_written_as_the_hotwor
     assert join_spelled_names(spelled, ["Anneke Botha"]) is spelled
     initials = _segment_of_words([" the", " U", "-N", " said"])
     assert join_spelled_names(initials, ["Un"]) is initials
+
+
+_SAMPLED_DECODE = """
+import sys
+from asr import AsrOptions, load_model
+from retranscribe.audio import load_audio, SAMPLE_RATE
+audio = load_audio(sys.argv[1])[10 * SAMPLE_RATE : 30 * SAMPLE_RATE]
+segments, _ = load_model(AsrOptions(model="tiny.en")).transcribe(audio, beam_size=5, temperature=[1.0], language="en")
+print(" ".join(s.text for s in segments))
+"""
+
+
+def test_a_window_decoded_again_by_sampling_gives_the_same_words_in_every_run(samples):
+    # Whisper's temperature fallback samples; each run is a fresh process, as two runs of a job are.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    runs = [
+        subprocess.run([sys.executable, "-c", _SAMPLED_DECODE, str(samples / "broadcast.wav")], capture_output=True, text=True, check=True,
+                       cwd=Path(__file__).resolve().parent.parent).stdout
+        for _ in range(2)
+    ]
+    assert runs[0].strip() and runs[0] == runs[1]
