@@ -481,6 +481,7 @@ class CaptionFixer:
         merged_sound = bool(caption) and runs_into_neighbour(
             caption, fixed, neighbours[c0 - 1].text if c0 > 0 else None, neighbours[c1].text if c1 < len(neighbours) else None
         )
+        unlike_reading = False
         if respelling:
             needed = options.spelling_margin
         elif caption_is_name and not asr_is_name or _number_dropped(caption, fixed):
@@ -489,6 +490,7 @@ class CaptionFixer:
             needed = options.name_fix_margin
         elif to_common or unlike_sounds or merged_sound:
             needed = options.unlike_reading_margin
+            unlike_reading = True
         else:
             needed = options.fix_margin
         start = alignment.times[c0][0] if c1 > c0 else alignment.asr_words[a0].start
@@ -600,6 +602,10 @@ class CaptionFixer:
             doubts.append(f"{caption[0]!r} is a real word the reading splits into others")
         if probability < options.confident_probability:
             doubts.append("ASR unsure")
+        elif unlike_reading and probability < options.unlike_reading_probability:
+            # Where the ASR's word disagrees with the captions, only a near-certain one is
+            # evidence that the captioner heard other words (see FixOptions).
+            doubts.append(f"ASR not sure enough ({probability:.2f}) of a reading unlike the caption")
         if margin >= needed and not doubts and self.judge is not None and not respelling:
             second = self._compare(a0, a1, _join_asr_words(heard_raw), caption, self.judge)
             if second is not None:

