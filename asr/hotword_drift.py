@@ -110,10 +110,11 @@ def _spelled_letter(word: Word, first: bool) -> bool:
 
 
 def _spelled_runs(words: list[Word]) -> list[tuple[int, int]]:
-    """Runs of at least ``MIN_SPELLED_LETTERS`` single letters joined by hyphens."""
+    """Runs of at least ``MIN_SPELLED_LETTERS`` single letters joined by hyphens; the first may
+    be joined to the word before as well ("LWAZ" "-I" "-N" ...)."""
     runs, i = [], 0
     while i < len(words):
-        if _spelled_letter(words[i], first=True):
+        if _spelled_letter(words[i], first=True) or i > 0 and _spelled_letter(words[i], first=False):
             j = i + 1
             while j < len(words) and _spelled_letter(words[j], first=False):
                 j += 1

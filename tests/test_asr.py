@@ -246,6 +246,9 @@ def test_a_name_the_decoder_spells_out_letter_by_letter_is_written_as_the_hotwor
     # the word before the letters may hold the name's first ones (x35: "Fire Chief LWAZ I-N-T-U-L-I")
     spelled = _segment_of_words([" Fire", " Chief", " LWAZ", " I", "-N", "-T", "-U", "-L", "-I", "-T", "-O", " All"])
     assert join_spelled_names(spelled, ["Lwazi Ntuli", "Anneke Botha"]).text == "Fire Chief Lwazi Ntuli T-O All"
+    # ... and the letters may hang on it by a hyphen (x35 in another run: "LWAZ-I-N-T-U-L-I-T-O")
+    glued = _segment_of_words([" Fire", " Chief", " LWAZ", "-I", "-N", "-T", "-U", "-L", "-I", "-T", "-O", " All"])
+    assert join_spelled_names(glued, ["Lwazi Ntuli", "Anneke Botha"]).text == "Fire Chief Lwazi Ntuli T-O All"
     # letters that spell none of the names, and short runs (initials), stay as written
     assert join_spelled_names(spelled, ["Anneke Botha"]) is spelled
     initials = _segment_of_words([" the", " U", "-N", " said"])
