@@ -100,9 +100,9 @@ def load_model(options: AsrOptions = AsrOptions()):
 # scores too low is decoded again at temperature 0.2, 0.4, ...). CTranslate2 gives each of a
 # model's worker threads a random generator seeded, when it first samples, from the global
 # seed, which is random unless set: two runs of the same job could then differ where a window
-# fell back (the likely cause of two cold runs of held-out x09 differing by one word, "rising by
-# 3 % Declan" / "rising Teaching by 3 %"; the test samples a window in two processes). Set
-# before a model's threads start, the same job gives the same words.
+# fell back (two cold runs of held-out x09 differed by one word, "rising by 3 % Declan" /
+# "rising Teaching by 3 %", inside the one gap-repair window that falls back there, through
+# temperatures 0.2 to 1.0). Set before a model's threads start, the same job gives the same words.
 SAMPLING_SEED = 0
 
 
