@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -267,10 +270,6 @@ print(" ".join(s.text for s in segments))
 
 def test_a_window_decoded_again_by_sampling_gives_the_same_words_in_every_run(samples):
     # Whisper's temperature fallback samples; each run is a fresh process, as two runs of a job are.
-    import subprocess
-    import sys
-    from pathlib import Path
-
     runs = [
         subprocess.run([sys.executable, "-c", _SAMPLED_DECODE, str(samples / "broadcast.wav")], capture_output=True, text=True, check=True,
                        cwd=Path(__file__).resolve().parent.parent).stdout
