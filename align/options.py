@@ -99,8 +99,9 @@ class FixOptions:
     # at every probability up to 0.9, 46 % from 0.9 and 68 % from 0.95), and the margin cannot
     # make up for it, since both Whisper models then prefer the same mishearing. Over the corpus
     # and the 45 held-out items every fix of an unlike reading below 0.9 was wrong ("peek" /
-    # "feet" 0.52 for *peak*, truth "neighbours" / "News" 0.58, truth "walls" / "while" 0.74, telephone and synthetic voices, margins 10.9 to 15.6 nats, second judges
-    # 7.1 to 11.0); every right one was heard at 0.99 or more ("at" / "for", "he" / "Heather",
+    # "feet" 0.52 for *peak*, truth "neighbours" / "News" 0.58, truth "walls" / "while" 0.74;
+    # telephone and synthetic voices, margins 10.9 to 15.6 nats, second judges 7.1 to 11.0);
+    # every right one was heard at 0.99 or more ("at" / "for", "he" / "Heather",
     # "ladder" / "later", "on this" / "honest"). Below it such a fix is at most suspected.
     unlike_reading_probability: float = 0.9
     # The second judge: a Whisper model other than the one that produced the hypothesis
