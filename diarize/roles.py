@@ -1642,6 +1642,14 @@ def _roles(
         ):
             roles[turn.speaker] = SpeakerRole.MEMBER_OF_THE_PUBLIC
             evidence[turn.speaker].append({"rule": "follows another vox pop", "turn": turn.index})
+    # A voice of a news item that nothing names, introduces or describes is one of the public:
+    # a programme cues its own people, its guests and the officials it quotes ("our reporter",
+    # "joins us", "the minister said"), and leaves a vox pop bare. "Other" is for recordings
+    # that are no news (returned above), where no voice has a news role.
+    for speaker in real:
+        if speaker not in roles and not votes[speaker]:
+            roles[speaker] = SpeakerRole.MEMBER_OF_THE_PUBLIC
+            evidence[speaker].append({"rule": "a voice of the news nothing names, introduces or describes"})
     return roles, evidence
 
 

@@ -1060,3 +1060,18 @@ def test_someone_with_us_from_our_studio_is_a_guest_unless_a_reporter():
         ("host", "Lena, thank you."),
     )
     assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Lena Hoffmann-Berg")
+
+
+def test_a_news_voice_nothing_names_introduces_or_describes_is_one_of_the_public():
+    # No report around it (so not a soundbite between a reporter's turns) and no cue before it:
+    # a programme cues its own people, its guests and the officials it quotes.
+    found = labelled(
+        ("anchor", "Good evening. A carved figurehead taken from a ship more than a century ago has come home to Orkney. "
+                   "The museum's curator, Ingrid Solberg, told us how it was found."),
+        ("curator", "A letter in our archive mentioned a painted woman on the bow, and we matched the wood and the paint."),
+        ("islander", "My grandfather used to talk about her. To see her back on the island is something I never thought would happen."),
+        ("anchor", "The figurehead goes on show next year. Now the weather."),
+    )
+    assert (found["anchor"].role, found["curator"].role, found["curator"].name) == (ANCHOR, GUEST, "Ingrid Solberg")
+    assert (found["islander"].role, found["islander"].name) == (PUBLIC, None)
+    assert any("nothing names" in e["rule"] for e in found["islander"].evidence)
