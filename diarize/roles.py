@@ -166,6 +166,11 @@ _PRONOUN_CUE = re.compile(
     r"(?i)\b(?:(?:here'?s|here\s+is|this\s+is)\s+(?:what|how)\s+(?:she|he)\b|(?:as|how)\s+(?:she|he)\s+put\s+it\b|"
     r"in\s+(?:her|his)\s+(?:own\s+)?words\b|(?:she|he)\s+had\s+this\s+to\s+say\b)"
 )
+# The turn's last sentence reporting what the person named before said, right before a new
+# voice: "She told the house the choices were hard." (the voice is hers, as after "Here's what
+# she said"). "He told me what is left." is an interview given to the reporter, no statement.
+_PRONOUN_REPORT = re.compile(rf"(?i)^(?:and\s+|but\s+)?(?:she|he)\s+(?:also\s+)?{_SPEECH_VERB}\b")
+_PRONOUN_INTERVIEW = re.compile(r"(?i)^(?:and\s+|but\s+)?(?:she|he)\s+(?:also\s+)?(?:told\s+(?:us|me)|(?:spoke|talked)\s+to\s+(?:us|me))\b")
 # A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
 # After the name: an apposition between commas, or an organisation ("NAME of the growers'
 # federation said"), then the speech verb.
@@ -223,8 +228,9 @@ _NAME_THANKS = re.compile(
 _SELF_INTRO = re.compile(
     r"(?:^|[.?!,]\s+|\b(?i:and)\s+)(?i:i'?m|i\s+am|my\s+name\s+is|this\s+is|(?:here\s+)?with\s+me,?)\s+(?P<name>[A-Z][^,.?!]*?)"
     # The name ends at a full stop, or where the next sentence starts with a capitalised
-    # determiner or pronoun that Whisper wrote without one ("I'm NAME The Greens have won").
-    r"(?=\s*(?:[,.?!]|$|\s+(?i:in|from|at|for|with|and|reporting|here)\b|\s+(?:The|A|An|It|We|They|He|She|This|Our|My)\s))"
+    # determiner or pronoun that Whisper wrote without one ("I'm NAME The Greens have won"), or
+    # with a determiner no name holds, whatever its case ("And I'm NAME our top story ...").
+    r"(?=\s*(?:[,.?!]|$|\s+(?i:in|from|at|for|with|and|reporting|here|our|the|tonight|now)\b|\s+(?:The|A|An|It|We|They|He|She|This|Our|My)\s))"
 )
 # The prepositions a sign-off's place may follow ("NAME, OUTLET, at the harbour wall").
 _PLACE_PREPOSITION = r"(?i:in|at|on|outside|near|from)"
@@ -595,16 +601,18 @@ def _person_name(
 
 
 def _video_name_around(text: str, begin: int, end: int, among: tuple[str, ...]) -> str | None:
-    """The video name that capitalised words overlapping ``text[begin:end]`` sound like: from up
-    to two words before it ("Mairead" + "Okon Kwo Lyle") to a word inside it ("Vancouver Ines
+    """The video name that words overlapping ``text[begin:end]`` sound like: from a capitalised
+    word up to two words before it ("Mairead" + "Okon Kwo Lyle"; "Gwendolyn" + "actor Berg",
+    a surname the ASR heard as a common word and a name) to a word inside it ("Vancouver Ines
     Katsaros-Webb" without its comma), the earliest start that fits."""
     starts, position = [m.start() + begin for m in re.finditer(r"(?<!\S)\S", text[begin:end])], begin
     for _ in range(2):
-        before = re.search(r"([A-Z\u00c0-\u00de][\w'\u2019-]*) +$", text[:position])
+        before = re.search(r"([\w'\u2019-]+) +$", text[:position])
         if not before:
             break
         position = before.start(1)
-        starts.insert(0, position)
+        if _NAME_TOKEN.fullmatch(before.group(1)):
+            starts.insert(0, position)
     for start in starts:
         heard = _video_name_at(text, start, among)
         if heard and start + len(heard) > begin:
@@ -937,7 +945,10 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
             # An unfamiliar name counts only right before a speech verb ("NAME, an immunologist
             # at the Karolinska Institute, says ..."), or as the last words before a soundbite
             # where the title or description spells it ("Fire Chief NAME led the rescue.").
-            spelled_before_soundbite = soundbite and in_last and _video_name_around(sentence, entity.start, entity.end, _VIDEO_NAMES.get())
+            # The name's sentence ends the turn, or only what that person said follows it.
+            reported_next = position == len(sentences) - 2 and bool(_PRONOUN_REPORT.search(last))
+            at_end = in_last or reported_next
+            spelled_before_soundbite = soundbite and at_end and _video_name_around(sentence, entity.start, entity.end, _VIDEO_NAMES.get())
             if not recognised and not _QUOTE_AFTER.search(post) and not spelled_before_soundbite:
                 continue
             name = _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=not recognised)
@@ -950,9 +961,10 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                 _QUOTE_AFTER.search(post)
                 or _QUOTE_BEFORE.search(pre)
                 or _PRONOUN_CUE.search(last) and not later and position >= len(sentences) - 2
+                or reported_next and not later and not _PRONOUN_INTERVIEW.search(last)
             )
             explicit = bool(_FORWARD_CUE.search(last))
-            forward = in_last or explicit or soundbite
+            forward = at_end or explicit or soundbite
             if described is None and not quoted:
                 # Named just before a soundbite: "Gary Lomax has worked on the paint line ..."
                 described = _describe_role(post)
@@ -966,7 +978,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                 # to us afterwards").
                 default = SpeakerRole.GUEST if _INTERVIEW_CUE.search(post) and not _OFFICIAL.search(sentence) else SpeakerRole.QUOTED_OFFICIAL
                 quoted_people.append(_Clue(target, "quote cue", sentence, turn.index, name=name, role=role or default, weight=2.0))
-            elif soundbite and in_last and not later and len(_clause_before(pre).split()) <= 6 and not _DESCRIBED_VOICE.search(post):
+            elif soundbite and at_end and not later and len(_clause_before(pre).split()) <= 6 and not _DESCRIBED_VOICE.search(post):
                 # (A voice described after the name is nearer the soundbite and is the one it
                 # belongs to: "It's noon at Glenmore Elementary ... A spokesperson for the
                 # ministry said ...", one sentence where the ASR wrote no full stops.)
@@ -1117,6 +1129,11 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
         signed = sign_off.group("name")
         lead = signed[: signed.find(name)] if name else ""
         if any(word[:1].islower() for word in lead.split()):
+            continue
+        # Nothing but a place follows the name inside a sign-off: "NAME is near the centre in
+        # West Kelowna, Dev over to you" (no full stops) hands over to NAME.
+        trail = signed[signed.find(name) + len(name):].strip() if name and name in signed else ""
+        if trail and not re.match(rf"{_PLACE_PREPOSITION}\b", trail):
             continue
         if name and (pattern is _REPORTING_FROM or outlet and not _person_name(outlet)):
             clues.append(_Clue(turn.speaker, "sign-off", last, turn.index, name=name, role=SpeakerRole.CORRESPONDENT, weight=2.0))
@@ -1274,6 +1291,9 @@ def _letters(text: str) -> str:
 # ``LONG_NAME_CODES`` letters as similar as that ("Oil Lowe Fraser"/"Oyelowo-Fraser": OLWFRSR /
 # OYLWFRSR, 0.93), the caption fixer's test for a misheard name (align.evidence).
 NAME_SPELLING_SIMILARITY = 80
+# A surname heard without its first name, in several words, completes to a full name only
+# where it has this many letters: a short one ("Lee", "Cho") is too many words and names.
+MIN_SURNAME_LETTERS = 8
 LONG_NAME_CODES = 6
 
 
@@ -1294,11 +1314,12 @@ def _video_spelling(name: str, among: tuple[str, ...] | None = None) -> str | No
     name whose first name and surname each sound like the heard ones (a surname heard in
     several words, "La Frenier Pike", is compared whole). A heard name that runs on past a
     video name into common words ("Rachel Feng Patients": no full stop in the ASR or the
-    captions) is that name. None when no video name, or more than one, fits."""
+    captions) is that name; a surname heard alone in several words, where no full name fits,
+    is the one video name with that surname. None when no video name, or more than one, fits."""
     tokens = name.split()
     if len(tokens) < 2:
         return None
-    fits = set()
+    fits, surname_fits = set(), set()
     for person in _VIDEO_NAMES.get() if among is None else among:
         parts = person.split()
         if len(parts) < 2:
@@ -1308,6 +1329,13 @@ def _video_spelling(name: str, among: tuple[str, ...] | None = None) -> str | No
         # letters where a sound code misses a spelling ("Marketty" for the Italian Marchetti).
         splits = [i for i in range(1, len(tokens)) if _sounds_alike("".join(tokens[:i]), parts[0])]
         if not splits:
+            # The surname alone, heard in several words ("Let's go to you and Mac Lachlan Price",
+            # the first name lost in "you and"): that person, where one surname fits. Only a
+            # name of two words: in a longer one the rest may be a full name itself, after a
+            # title no list holds ("Curator Solveig Brekke-Haldane").
+            surname = parts[-1]
+            if len(parts) == 2 and len(_letters(surname)) >= MIN_SURNAME_LETTERS and fuzz.ratio(_letters(name), _letters(surname)) >= NAME_SPELLING_SIMILARITY:
+                surname_fits.add(person)
             continue
         if any(_sounds_alike(" ".join(tokens[i:]), " ".join(parts[1:])) for i in splits) or (
             len(tokens) <= len(parts) + 1 and fuzz.ratio(_letters(name), _letters(person)) >= NAME_SPELLING_SIMILARITY
@@ -1319,19 +1347,24 @@ def _video_spelling(name: str, among: tuple[str, ...] | None = None) -> str | No
             and all(zipf_frequency(_clean(t).lower(), "en") >= ner.COMMON_WORD_ZIPF for t in tokens[len(parts):])
         ):
             fits.add(person)
+    if not fits:
+        fits = surname_fits
     return fits.pop() if len(fits) == 1 else None
 
 
 _NAME_TOKEN = re.compile(r"(?:[A-Z\u00c0-\u00de][\w'\u2019-]*|van|von|der|den|de|del|della|da|di|du|la|le)(?=[\s,.;:?!]|$)")
+_WORD_TOKEN = re.compile(r"[a-z][\w'\u2019-]*(?=[ ]|$)")
 
 
 def _video_name_at(text: str, offset: int, among: tuple[str, ...] | None = None) -> str | None:
-    """The capitalised words from ``offset`` that sound like a video name, as many of them as
-    fit (the recogniser's person may stop short: "Josée La" of "Josée La Frenier Pike")."""
+    """The words from ``offset`` that sound like a video name, as many of them as fit (the
+    recogniser's person may stop short: "Josée La" of "Josée La Frenier Pike"). The run opens
+    and closes on capitalised words; a word inside it may be a common one, a part of the name
+    the ASR heard as a word ("Gwendolyn actor Berg" for *Gwendolyn Achterberg*)."""
     tokens: list[str] = []
     position = offset
     while len(tokens) < 5:
-        match = _NAME_TOKEN.match(text, position)
+        match = _NAME_TOKEN.match(text, position) or (tokens and _WORD_TOKEN.match(text, position))
         if not match:
             break
         tokens.append(match.group(0))
@@ -1341,6 +1374,8 @@ def _video_name_at(text: str, offset: int, among: tuple[str, ...] | None = None)
             break
         position += gap.end()
     for count in range(len(tokens), 1, -1):
+        if not _NAME_TOKEN.fullmatch(tokens[count - 1]):
+            continue
         heard = " ".join(tokens[:count])
         if _video_spelling(heard, among):
             return _clean(heard)
@@ -1487,6 +1522,12 @@ _PRESENTER = re.compile(
 
 # Who runs the programme: not a forecaster or a sports presenter, who come and go inside it.
 _PROGRAMME_PRESENTER = re.compile(r"(?i)(?<!weather\s)(?<!sports\s)\b(?:host|co-host|anchor|presenter|presented\s+by)\s+(?:[\w.'\u2019-]+\s+){0,1}$")
+# Presenters credited together: "Presented by NAME and NAME", "Hosts NAME and NAME", and a
+# sentence that credits only people, "With NAME and NAME; ...".
+_PRESENTER_PAIR = re.compile(
+    r"(?:(?i:(?<!weather\s)(?<!sports\s)\b(?:hosts|co-hosts|anchors|presenters|presented\s+by))|(?:^|[.;:]\s+)With)"
+    r"\s+(?P<first>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3})\s+(?i:and|&)\s+$"
+)
 
 
 # A programme role the title or description gives a person: "Presenter NAME", "political editor
@@ -1511,22 +1552,32 @@ def _described_presenter(
     names: dict[str, str], roles: dict[str, SpeakerRole], meta_people: list[tuple[str, str]]
 ) -> tuple[str, str, str] | None:
     """The presenter never named on air whom the description names ("She spoke to presenter
-    NAME after the match."): given to the one anchor, where there is exactly one, unnamed, and
-    the description names exactly one presenter whom no other speaker is."""
-    anchors = [s for s, role in roles.items() if role is SpeakerRole.ANCHOR]
-    if len(anchors) != 1 or anchors[0] in names:
+    NAME after the match.", "Presented by NAME and NAME"): given to the one anchor left
+    unnamed, where the description names exactly one presenter whom no speaker is (co-anchors:
+    the other presenter named on air)."""
+    unnamed = [s for s, role in roles.items() if role is SpeakerRole.ANCHOR and s not in names]
+    if len(unnamed) != 1:
         return None
     presenters = {}
     for person, context in meta_people:
         start = context.find(person)
-        if start >= 0 and _PROGRAMME_PRESENTER.search(context[:start]):
+        if start < 0:
+            continue
+        pair = _PRESENTER_PAIR.search(context[:start])
+        if pair:
+            # The first of the pair counts even where the recogniser missed it as a person.
+            presenters.setdefault(pair.group("first"), context.strip())
+        if pair or _PROGRAMME_PRESENTER.search(context[:start]):
             presenters.setdefault(person, context.strip())
-    if len(presenters) != 1:
+    left = {
+        person: context
+        for person, context in presenters.items()
+        if not any(_same_person(person, name) or _part_of(name, person) for name in names.values())
+    }
+    if len(left) != 1:
         return None
-    (person, context), = presenters.items()
-    if any(_same_person(person, name) or _part_of(name, person) for name in names.values()):
-        return None
-    return anchors[0], person, context
+    (person, context), = left.items()
+    return unnamed[0], person, context
 
 
 def _description_roles(names: dict[str, str], meta_people: list[tuple[str, str]], turns: list[_Turn]) -> list[_Clue]:
@@ -1615,6 +1666,20 @@ def _roles(
             evidence[speaker].append({"rule": "conflicting roles", "roles": [r.value for r, _ in ranked[:2]]})
             continue
         roles[speaker] = ranked[0][0]
+    # Someone who thanks a reporter by name after the report, with nothing else said of them,
+    # presents the programme: a co-anchor taking over ("Tilde, thank you. The council has ...").
+    thanks_rules = ("name, then thanks", "greeting or thanks with a name")
+    for speaker in real:
+        if speaker in roles or votes[speaker]:
+            continue
+        thanked = [
+            c for c in clues
+            if c.rule in thanks_rules and 0 <= c.turn < len(turns) and turns[c.turn].speaker == speaker
+            and c.speaker != speaker and roles.get(c.speaker) is SpeakerRole.CORRESPONDENT
+        ]
+        if thanked:
+            roles[speaker] = SpeakerRole.ANCHOR
+            evidence[speaker].append({"rule": "thanks a reporter by name after the report", "words": thanked[0].words, "turn": thanked[0].turn})
     # Someone the anchor questions or thanks by name, with nothing else said of them, is
     # someone the programme interviews: a guest ("Tadhg, what a night!" ... "Tadhg
     # Mulcahy-Brennan, thank you", where the ASR heard "with me as" for "with me is").

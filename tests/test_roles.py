@@ -1075,3 +1075,89 @@ def test_a_news_voice_nothing_names_introduces_or_describes_is_one_of_the_public
     assert (found["anchor"].role, found["curator"].role, found["curator"].name) == (ANCHOR, GUEST, "Ingrid Solberg")
     assert (found["islander"].role, found["islander"].name) == (PUBLIC, None)
     assert any("nothing names" in e["rule"] for e in found["islander"].evidence)
+
+
+def test_a_surname_heard_as_a_common_word_and_a_name_takes_the_descriptions_spelling():
+    # Whisper wrote one part of the surname as a lower-case word ("Inga law Bergson" for
+    # *Ingalaw-Bergson*): the quote cue's name is the whole run, not its last capitalised word.
+    metadata = VideoMetadata(id="x", title="Harbour wall to be rebuilt",
+                             description="Harbourmaster Petra Lindqvist-Bergson says the work starts in spring.")
+    found = labelled(
+        ("anchor", "The storm-damaged harbour wall will be rebuilt. Our reporter Sam Okafor has the details."),
+        ("reporter", "The repairs will take two years. Harbourmaster Petra Lindqvist kissed Bergson said the boats would keep sailing."),
+        ("official", "Nobody loses a berth. We will move the fleet to the north quay while the wall goes up."),
+        ("reporter", "The first stones arrive in April. Sam Okafor, Coast News, Stromness."),
+        metadata=metadata,
+    )
+    assert (found["official"].role, found["official"].name) == (OFFICIAL, "Petra Lindqvist-Bergson")
+
+
+def test_a_hand_off_without_full_stops_is_no_sign_off_and_an_intro_may_run_on():
+    # Whisper may drop every full stop: "NAME is at the depot in Leeds, Priya over to you" is a
+    # hand-off whose comma and capitals look like "NAME, OUTLET", and "And I'm NAME our lead
+    # story ..." ends the name at a determiner, not at a full stop.
+    metadata = VideoMetadata(id="x", title="Bus drivers walk out", description="Priya Raman reports from the depot in Leeds.")
+    found = labelled(
+        ("anchor1", "Good morning, I'm Helen Achebe"),
+        ("anchor2", "And I'm Rory Sutherland our lead story this morning the bus drivers have walked out across the north"),
+        ("anchor1", "Priya Raman Is At The Depot In Leeds, Priya over to you"),
+        ("reporter", "Helen, the gates here have been shut since five and not one bus has left the yard this morning."),
+        ("anchor1", "Priya, thank you."),
+        metadata=metadata,
+    )
+    assert (found["anchor1"].role, found["anchor1"].name) == (ANCHOR, "Helen Achebe")
+    assert (found["anchor2"].role, found["anchor2"].name) == (ANCHOR, "Rory Sutherland")
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Priya Raman")
+
+
+def test_a_sentence_reporting_what_the_person_named_before_said_hands_over_to_them():
+    # The name stands a sentence before the new voice; the last sentence says what she said.
+    # Told to the house it is a statement (an official); told to the reporter, an interview
+    # with someone the report met (one of the public).
+    found = labelled(
+        ("anchor", "Water bills will rise again next year. Our correspondent Jonah Whitcombe reports."),
+        ("reporter", "The water minister, Adaeze Thorvaldsen-Cole, promised help for the poorest homes. She told parliament the rise could not be avoided."),
+        ("minister", "The pipes under our cities are a century old. Someone has to pay to replace them."),
+        ("anchor", "Jonah, thank you. Now the weather."),
+    )
+    assert (found["minister"].role, found["minister"].name) == (OFFICIAL, "Adaeze Thorvaldsen-Cole")
+    found = labelled(
+        ("anchor", "Fishing boats have stayed in port all week. Jonah Whitcombe went to the harbour."),
+        ("reporter", "The quay is full of idle trawlers. Mhairi Lindsay-Fraser has fished here for thirty years. She told me what the storms have cost her."),
+        ("skipper", "Four weeks without a landing. The bank does not wait for the weather."),
+        ("reporter", "The forecast offers no break before Sunday. Jonah Whitcombe, Coast News, Peterhead."),
+    )
+    assert (found["skipper"].role, found["skipper"].name) == (PUBLIC, "Mhairi Lindsay-Fraser")
+
+
+def test_co_presenters_credited_together_name_the_anchor_left_unnamed_on_air():
+    # The co-anchor who takes over with thanks to the reporter presents the programme too; the
+    # one named on air ("Helen.") leaves the other credited presenter to the other anchor.
+    metadata = VideoMetadata(id="x", title="Ferry timetable cut for winter",
+                             description="Presented by Helen Morris and Obinna Whitford-Lane. Reporter Tilde Sandvik is on the quay.")
+    turns = (
+        ("anchor1", "Good evening. Winter ferries will sail half as often from next month. Tilde Sandvik is on the quay."),
+        ("reporter", "Islanders here say the cut leaves them one boat a day. The operator says it has no crews for more."),
+        ("anchor2", "Tilde, thank you. The council has also approved a new car park at the harbour. It opens in March. Helen."),
+        ("anchor1", "Thank you. Now the rest of the day's news."),
+    )
+    found = labelled(*turns, metadata=metadata)
+    assert (found["anchor1"].role, found["anchor1"].name) == (ANCHOR, "Helen Morris")
+    assert (found["anchor2"].role, found["anchor2"].name) == (ANCHOR, "Obinna Whitford-Lane")
+    assert any("thanks a reporter" in e["rule"] for e in found["anchor2"].evidence)
+    # Neither presenter named on air: nothing says which is which.
+    found = labelled(*turns[:2], ("anchor2", turns[2][1].removesuffix(" Helen.")), turns[3], metadata=metadata)
+    assert (found["anchor1"].name, found["anchor2"].name) == (None, None)
+
+
+def test_a_surname_heard_without_its_first_name_takes_the_descriptions_full_name():
+    # The first name lost in common words ("Ailsa" heard as "you and"), the surname heard in
+    # three words: the one person of the description with that surname.
+    metadata = VideoMetadata(id="x", title="Storm closes Leith docks", description="Reporter Ailsa Vanderhoeven is at the docks.")
+    found = labelled(
+        ("anchor", "Storm damage has closed the docks overnight. Let's go to you and Van Der Hoven, Leith, over to you."),
+        ("reporter", "The gates here are shut and the cranes are tied down. Nothing will move before the wind drops."),
+        ("anchor", "Thank you."),
+        metadata=metadata,
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Ailsa Vanderhoeven")
