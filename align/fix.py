@@ -600,12 +600,20 @@ class CaptionFixer:
             # "semiconductor" / "a me-conductor", "nailbiter" / "nailed by her": a captioner who
             # wrote one long real word heard it; the model's pieces of it are no evidence.
             doubts.append(f"{caption[0]!r} is a real word the reading splits into others")
+        # More spoken words in place of other caption words ("lava could" / "law of the good",
+        # both Whisper models' reading of a telephone voice, 12 nats): the reading claims the
+        # captioner misheard words and missed others besides. A respelling ("alot" / "a lot")
+        # or a name the video spells is none of that; a word the captions lack alone (an empty
+        # caption run) is decided by the margin.
+        adds_words = bool(caption) and len(spoken_fixed) > len(spoken_caption) and not same_letters and not asr_is_name
         if probability < options.confident_probability:
             doubts.append("ASR unsure")
         elif unlike_reading and probability < options.unlike_reading_probability:
             # Where the ASR's word disagrees with the captions, only a near-certain one is
             # evidence that the captioner heard other words (see FixOptions).
             doubts.append(f"ASR not sure enough ({probability:.2f}) of a reading unlike the caption")
+        elif adds_words and probability < options.unlike_reading_probability:
+            doubts.append(f"ASR not sure enough ({probability:.2f}) of a reading that adds words to the caption's")
         if margin >= needed and not doubts and self.judge is not None and not respelling:
             second = self._compare(a0, a1, _join_asr_words(heard_raw), caption, self.judge)
             if second is not None:

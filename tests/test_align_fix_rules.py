@@ -335,6 +335,26 @@ def test_a_reading_unlike_the_caption_needs_the_asr_near_certain_of_it():
     assert text == "They parked their cars by the road"
 
 
+def test_a_reading_that_adds_words_in_place_of_others_needs_the_asr_near_certain_of_it():
+    # "sofa could" / "so for the good": a sound-alike reading with two more words claims the
+    # captioner misheard and missed words; heard at 0.64 it is suspected, the captions kept.
+    captions = "The old sofa could not be saved from the water"
+    heard = "The old so for the good not be saved from the water"
+    scorer = StubScorer({"sofa": -12.0, "could": -12.0})
+    probability = {w: 0.64 for w in ("so", "for", "the", "good")}
+    text, corrections = fixed_text(captions, heard, scorer, probability=probability)
+    assert text == captions
+    assert [(c.caption_words, c.status) for c in corrections] == [(["sofa", "could"], CorrectionStatus.SUSPECTED)]
+    assert "adds words" in corrections[0].reason
+    # heard near-certainly, the same evidence fixes it
+    text, _ = fixed_text(captions, heard, scorer, probability={w: 0.99 for w in probability})
+    assert text == heard
+    # a word the captions lack alone is decided by the margin ("not" at 0.84)
+    text, _ = fixed_text("The gates will open before nine", "The gates will not open before nine",
+                         StubScorer({}, after={("will", "open"): -9.0}), probability={"not": 0.84})
+    assert text == "The gates will not open before nine"
+
+
 def test_phonemes_changed_reads_the_pronouncing_dictionary():
     from align.evidence import phonemes_changed
 
