@@ -600,12 +600,13 @@ class CaptionFixer:
             # "semiconductor" / "a me-conductor", "nailbiter" / "nailed by her": a captioner who
             # wrote one long real word heard it; the model's pieces of it are no evidence.
             doubts.append(f"{caption[0]!r} is a real word the reading splits into others")
-        # More spoken words in place of other caption words ("lava could" / "law of the good",
+        # More written words in place of other caption words ("lava could" / "law of the good",
         # both Whisper models' reading of a telephone voice, 12 nats): the reading claims the
-        # captioner misheard words and missed others besides. A respelling ("alot" / "a lot")
-        # or a name the video spells is none of that; a word the captions lack alone (an empty
-        # caption run) is decided by the margin.
-        adds_words = bool(caption) and len(spoken_fixed) > len(spoken_caption) and not same_letters and not asr_is_name
+        # captioner misheard words and missed others besides. A respelling ("alot" / "a lot"),
+        # a contraction ("can feed" / "can't feed": the captioner cut the word short, no word
+        # missed) or a name the video spells is none of that; a word the captions lack alone
+        # (an empty caption run) is decided by the margin.
+        adds_words = bool(caption) and len(fixed) > len(caption) and not same_letters and not asr_is_name
         if probability < options.confident_probability:
             doubts.append("ASR unsure")
         elif unlike_reading and probability < options.unlike_reading_probability:

@@ -349,6 +349,10 @@ def test_a_reading_that_adds_words_in_place_of_others_needs_the_asr_near_certain
     # heard near-certainly, the same evidence fixes it
     text, _ = fixed_text(captions, heard, scorer, probability={w: 0.99 for w in probability})
     assert text == heard
+    # a contraction the captioner cut short adds no written word ("can" / "can't" at 0.65)
+    text, _ = fixed_text("Farmers can feed the herd until May", "Farmers can't feed the herd until May", StubScorer({"can": -7.5}),
+                         probability={"can't": 0.65})
+    assert text == "Farmers can't feed the herd until May"
     # a word the captions lack alone is decided by the margin ("not" at 0.84)
     text, _ = fixed_text("The gates will open before nine", "The gates will not open before nine",
                          StubScorer({}, after={("will", "open"): -9.0}), probability={"not": 0.84})
