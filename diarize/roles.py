@@ -1505,7 +1505,7 @@ def _labelled(
     if presenter:
         speaker, name, context = presenter
         names[speaker] = name
-        name_evidence[speaker].append({"rule": "the one presenter the title or description names", "name": name, "words": context})
+        name_evidence[speaker].append({"rule": "the one presenter the title or description names whom no speaker is", "name": name, "words": context})
 
     speakers = []
     for s in order:
