@@ -49,14 +49,17 @@ def test_windows_cover_the_recording_and_cut_in_pauses(broadcast_file):
 
 
 @pytest.mark.slow
-def test_a_recording_longer_than_a_window_is_transcribed_whole(broadcast_file):
+def test_a_recording_longer_than_a_window_is_transcribed_whole(broadcast_file, reference_turns):
     from asr import AsrOptions, transcribe
     from retranscribe.wer import wer
 
+    truth = " ".join(turn["text"] for turn in reference_turns)
     one_window = transcribe(broadcast_file, AsrOptions(model="tiny.en"))
     windowed = transcribe(broadcast_file, AsrOptions(model="tiny.en", window_seconds=60.0))
     words = [w for s in windowed.segments for w in s.words]
     assert [w.start for w in words] == sorted(w.start for w in words)
     assert words[-1].end > broadcast_file.duration - 10
-    # Cutting at pauses costs at most a few words at each of the two cuts.
-    assert wer(one_window.text, windowed.text) < 0.05
+    # Cutting at pauses costs at most a few words at each of the two cuts. Measured against the
+    # truth, not against the one-window run: on an Intel Xeon with AVX-512, tiny.en's single
+    # pass skips the 22 s telephone soundbite that the windowed run transcribes.
+    assert wer(truth, windowed.text) < wer(truth, one_window.text) + 0.03
