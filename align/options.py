@@ -103,10 +103,11 @@ class FixOptions:
     # telephone and synthetic voices, margins 10.9 to 15.6 nats, second judges 7.1 to 11.0);
     # every right one was heard at 0.99 or more ("at" / "for", "he" / "Heather",
     # "ladder" / "later", "on this" / "honest"). Below it such a fix is at most suspected.
-    # So is a reading with more spoken words than the caption words it replaces, which claims
+    # So is a reading with more written words than the caption words it replaces, which claims
     # the captioner missed words besides (truth "lava could" / "law of the good" at 0.64, 12.1
     # nats, on AVX-512; every other such reading on the corpus and held-out items was already
-    # suspected, and the one right one, "alot" / "a lot", was heard at 0.99).
+    # suspected, and the one right one, "alot" / "a lot", was heard at 0.99; a contraction,
+    # "can feed" / "can't feed", adds no written word).
     unlike_reading_probability: float = 0.9
     # The second judge: a Whisper model other than the one that produced the hypothesis
     # ("" = none) scores every fix the first one would apply; the fix stands only where it
