@@ -1078,8 +1078,9 @@ def test_a_news_voice_nothing_names_introduces_or_describes_is_one_of_the_public
 
 
 def test_a_surname_heard_as_a_common_word_and_a_name_takes_the_descriptions_spelling():
-    # Whisper wrote one part of the surname as a lower-case word ("Inga law Bergson" for
-    # *Ingalaw-Bergson*): the quote cue's name is the whole run, not its last capitalised word.
+    # A lower-case word inside the heard name ("Lindqvist kissed Bergson" for *Lindqvist-Bergson*,
+    # as "Gwendolyn actor Berg" for *Achterberg*): the quote cue's name is the whole run that
+    # sounds like the description's name, not the capitalised word before the verb.
     metadata = VideoMetadata(id="x", title="Harbour wall to be rebuilt",
                              description="Harbourmaster Petra Lindqvist-Bergson says the work starts in spring.")
     found = labelled(
