@@ -96,8 +96,8 @@ def test_names_as_hotwords_never_make_real_speech_worse(samples):
     if forced and wer(reference, hinted.text) > wer(reference, plain.text):
         # A known defect, not met on every numeric path: on an Intel Xeon with AVX-512, MKL's
         # forced AVX2 and SSE4.2 paths give hinted 16.1 and 17.2 % against plain 13.8 % ("I
-        # heard a beep" -> "I heard of deep" with the names in the prompt). Native paths (this
-        # CPU's own, and AMD EPYC's AVX2 and forced SSE4.2) hold; `make test` stays strict.
+        # heard a beep" -> "I heard of deep" with the names in the prompt). That CPU's own path
+        # holds, as did AMD EPYC's AVX2 and forced SSE4.2; `make test` (no forcing) stays strict.
         pytest.xfail(f"hints cost words on the forced {forced} path: {wer(reference, hinted.text):.1%} vs {wer(reference, plain.text):.1%}")
     assert wer(reference, hinted.text) <= wer(reference, plain.text)
     last = hinted.segments[-1].words
