@@ -169,8 +169,11 @@ _PRONOUN_CUE = re.compile(
 # The turn's last sentence reporting what the person named before said, right before a new
 # voice: "She told the house the choices were hard." (the voice is hers, as after "Here's what
 # she said"). "He told me what is left." is an interview given to the reporter, no statement.
-_PRONOUN_REPORT = re.compile(rf"(?i)^(?:and\s+|but\s+)?(?:she|he)\s+(?:also\s+)?{_SPEECH_VERB}\b")
-_PRONOUN_INTERVIEW = re.compile(r"(?i)^(?:and\s+|but\s+)?(?:she|he)\s+(?:also\s+)?(?:told\s+(?:us|me)|(?:spoke|talked)\s+to\s+(?:us|me))\b")
+_PRONOUN_SUBJECT = r"(?i)^(?:and\s+|but\s+)?(?:she|he)\s+(?:also\s+)?"
+# An interview given to the programme, not a statement to the press: "told us", "spoke to me".
+_TOLD_US = r"(?:(?:spoke|talked)\s+to\s+(?:us|me)|told\s+(?:us|me))"
+_PRONOUN_REPORT = re.compile(rf"{_PRONOUN_SUBJECT}{_SPEECH_VERB}\b")
+_PRONOUN_INTERVIEW = re.compile(rf"{_PRONOUN_SUBJECT}{_TOLD_US}\b")
 # A person reported as speaking: "NAME told reporters ...", "NAME said in a statement ...".
 # After the name: an apposition between commas, or an organisation ("NAME of the growers'
 # federation said"), then the speech verb.
@@ -182,7 +185,7 @@ _QUOTE_BEFORE = re.compile(
     r"interviewed|met)\s+(?:[\w.,'\u2019-]+\s+){0,7}$"
 )
 # An interview given to the programme, not a statement to the press.
-_INTERVIEW_CUE = re.compile(r"(?i)^(?:,[^,]{0,80},|,)?\s+(?:(?:spoke|talked)\s+to\s+(?:us|me)|told\s+(?:us|me))\b")
+_INTERVIEW_CUE = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+{_TOLD_US}\b")
 # A hand-off to a reporter or a live guest: the text right after the name.
 _HANDOFF_AFTER = [
     ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
@@ -882,6 +885,10 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
     # subject ("Our arts reporter NAME met the painter NAME2"), not the next voice.
     reporter_sentences: set[int] = set()
     quoted_people: list[_Clue] = []
+    # The last sentence reports what the person named before it said ("She told the house
+    # ..."), as a statement or as an interview ("He told me ...").
+    last_reports = bool(_PRONOUN_REPORT.search(last))
+    last_is_interview = bool(_PRONOUN_INTERVIEW.search(last))
     for position, sentence in enumerate(sentences):
         in_last = position == len(sentences) - 1
         persons = _Persons(sentence)
@@ -946,7 +953,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
             # at the Karolinska Institute, says ..."), or as the last words before a soundbite
             # where the title or description spells it ("Fire Chief NAME led the rescue.").
             # The name's sentence ends the turn, or only what that person said follows it.
-            reported_next = position == len(sentences) - 2 and bool(_PRONOUN_REPORT.search(last))
+            reported_next = position == len(sentences) - 2 and last_reports
             at_end = in_last or reported_next
             spelled_before_soundbite = soundbite and at_end and _video_name_around(sentence, entity.start, entity.end, _VIDEO_NAMES.get())
             if not recognised and not _QUOTE_AFTER.search(post) and not spelled_before_soundbite:
@@ -961,7 +968,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                 _QUOTE_AFTER.search(post)
                 or _QUOTE_BEFORE.search(pre)
                 or _PRONOUN_CUE.search(last) and not later and position >= len(sentences) - 2
-                or reported_next and not later and not _PRONOUN_INTERVIEW.search(last)
+                or reported_next and not later and not last_is_interview
             )
             explicit = bool(_FORWARD_CUE.search(last))
             forward = at_end or explicit or soundbite
@@ -1127,12 +1134,13 @@ def _self_clues(turn: _Turn, ctx: _Context) -> list[_Clue]:
             continue
         # The name opens a sign-off: words before it ("Let's go to NAME, Kirkwall") hand over.
         signed = sign_off.group("name")
-        lead = signed[: signed.find(name)] if name else ""
+        at = signed.find(name) if name else -1
+        lead = signed[:at] if name else ""
         if any(word[:1].islower() for word in lead.split()):
             continue
         # Nothing but a place follows the name inside a sign-off: "NAME is near the centre in
         # West Kelowna, Dev over to you" (no full stops) hands over to NAME.
-        trail = signed[signed.find(name) + len(name):].strip() if name and name in signed else ""
+        trail = signed[at + len(name):].strip() if name and at >= 0 else ""
         if trail and not re.match(rf"{_PLACE_PREPOSITION}\b", trail):
             continue
         if name and (pattern is _REPORTING_FROM or outlet and not _person_name(outlet)):
@@ -1291,10 +1299,10 @@ def _letters(text: str) -> str:
 # ``LONG_NAME_CODES`` letters as similar as that ("Oil Lowe Fraser"/"Oyelowo-Fraser": OLWFRSR /
 # OYLWFRSR, 0.93), the caption fixer's test for a misheard name (align.evidence).
 NAME_SPELLING_SIMILARITY = 80
+LONG_NAME_CODES = 6
 # A surname heard without its first name, in several words, completes to a full name only
 # where it has this many letters: a short one ("Lee", "Cho") is too many words and names.
 MIN_SURNAME_LETTERS = 8
-LONG_NAME_CODES = 6
 
 
 def _sounds_alike(spoken: str, written: str) -> bool:

@@ -92,14 +92,15 @@ def test_names_as_hotwords_never_make_real_speech_worse(samples):
     assert {"Diane", "Sheila", "New Jersey", "Texas"} <= set(hints)
     plain = transcribe(sample / "sample.wav", AsrOptions())
     hinted = transcribe(sample / "sample.wav", AsrOptions(hotwords=tuple(hints)))
+    hinted_wer, plain_wer = wer(reference, hinted.text), wer(reference, plain.text)
     forced = os.environ.get("MKL_ENABLE_INSTRUCTIONS") or os.environ.get("CT2_FORCE_CPU_ISA")
-    if forced and wer(reference, hinted.text) > wer(reference, plain.text):
+    if forced and hinted_wer > plain_wer:
         # A known defect, not met on every numeric path: on an Intel Xeon with AVX-512, MKL's
         # forced AVX2 and SSE4.2 paths give hinted 16.1 and 17.2 % against plain 13.8 % ("I
         # heard a beep" -> "I heard of deep" with the names in the prompt). That CPU's own path
         # holds, as did AMD EPYC's AVX2 and forced SSE4.2; `make test` (no forcing) stays strict.
-        pytest.xfail(f"hints cost words on the forced {forced} path: {wer(reference, hinted.text):.1%} vs {wer(reference, plain.text):.1%}")
-    assert wer(reference, hinted.text) <= wer(reference, plain.text)
+        pytest.xfail(f"hints cost words on the forced {forced} path: {hinted_wer:.1%} vs {plain_wer:.1%}")
+    assert hinted_wer <= plain_wer
     last = hinted.segments[-1].words
     assert not (len(last) >= 3 and last[-1].end - last[0].start < 0.4), "an ending no one could speak"
 
