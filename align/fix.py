@@ -609,12 +609,11 @@ class CaptionFixer:
         adds_words = bool(caption) and len(fixed) > len(caption) and not same_letters and not asr_is_name
         if probability < options.confident_probability:
             doubts.append("ASR unsure")
-        elif unlike_reading and probability < options.unlike_reading_probability:
+        elif (unlike_reading or adds_words) and probability < options.unlike_reading_probability:
             # Where the ASR's word disagrees with the captions, only a near-certain one is
             # evidence that the captioner heard other words (see FixOptions).
-            doubts.append(f"ASR not sure enough ({probability:.2f}) of a reading unlike the caption")
-        elif adds_words and probability < options.unlike_reading_probability:
-            doubts.append(f"ASR not sure enough ({probability:.2f}) of a reading that adds words to the caption's")
+            what = "a reading unlike the caption" if unlike_reading else "a reading that adds words to the caption's"
+            doubts.append(f"ASR not sure enough ({probability:.2f}) of {what}")
         if margin >= needed and not doubts and self.judge is not None and not respelling:
             second = self._compare(a0, a1, _join_asr_words(heard_raw), caption, self.judge)
             if second is not None:
