@@ -192,7 +192,8 @@ _HANDOFF_AFTER = [
     # ("NAME is with us" is left to "joins-us": a reporter or a guest, as the title says.)
     ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene)\b"),
     ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+latest|the\s+details|the\s+(?:numbers|figures|analysis|reaction)|(?:the|this|that)\s+(?:story|report))"),
-    ("reports", r"^,?\s+(?:reports|reporting|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
+    # ("NAME, reporting from PLACE." ends a report: the speaker's own sign-off, not a hand-off.)
+    ("reports", r"^,?\s+(?:reports|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
     ("went-to", r"^,?\s+(?:explains|looks\s+at|visited|went\s+(?:to|(?:out|along)\s+with)|travell?ed\s+to|"
                 r"spent\s+(?:a|the)\s+(?:day|night|morning|week)|has\s+been\s+out\s+with|joined\s+(?:the|a)\s+\w+)"),
     ("is-in", r"^,?\s+(?:is|has\s+been|'s\s+been)\s+(?:covering|following|reading|looking\s+(?:at|into)|watching|tracking|monitoring|investigating|digging|at|to|outside|speaking\s+to\s+people)\b"),
@@ -244,7 +245,8 @@ _SIGN_OFF = re.compile(
 # The words of a sign-off's place that are no part of its name ("at the harbour wall").
 _PLACE_LEAD = re.compile(rf"^{_PLACE_PREPOSITION}\s+(?i:the\s+)?")
 _FOR_OUTLET_IM = re.compile(r"(?:^|[.?!]\s+)(?i:for)\s+(?P<outlet>[A-Z][^,.?!]*?),\s+(?i:i'?m|this\s+is)\s+(?P<name>[A-Z][^,.?!]*?)(?:\s+(?:in|at)\s+[^,.?!]+)?\s*\.?$")
-_REPORTING_FROM = re.compile(r"(?:^|[.?!]\s+)(?P<name>[A-Z][^,.?!]+?),?\s+(?i:reporting\s+(?:from|for)|for\s+[A-Z][^,.?!]*\s+in)\b[^.?!]*\.?$")
+# Whisper may end the sentence before it with a comma ("... on Monday, NAME reporting from PLACE.").
+_REPORTING_FROM = re.compile(r"(?:^|[.?!,]\s+)(?P<name>[A-Z][^,.?!]+?),?\s+(?i:reporting\s+(?:from|for)|for\s+[A-Z][^,.?!]*\s+in)\b[^.?!]*\.?$")
 _VOCATIVE_END = re.compile(r"(?:^|[,.?!:\u2013\u2014-])\s*(?P<name>[A-Z][^,.?!]*?)\s*(?P<end>[?!.]?)\s*$")
 _NEWS_OPENER = re.compile(
     r"(?i)^(?:good\s+(?:morning|afternoon|evening)|welcome\s+(?:back|to)|hello\s+and\s+welcome|"
@@ -778,8 +780,8 @@ def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool
     unlabelled (usable in strong slots only): (entity, recognised)."""
     found = [(e, True) for e in persons.persons]
     for e in persons.entities:
-        if e.label in ("ORG", "FAC") and _NAME_SHAPE.fullmatch(e.text):
-            found.append((ner.Entity(e.text, "CANDIDATE", e.start, e.end), False))  # unfamiliar names come out as ORG
+        if e.label in ("ORG", "FAC", "PRODUCT") and _NAME_SHAPE.fullmatch(e.text):
+            found.append((ner.Entity(e.text, "CANDIDATE", e.start, e.end), False))  # unfamiliar names come out as ORG or PRODUCT
     for start, end in _capitalised_runs(sentence):
         text = sentence[start:end]
         if _video_name_at(sentence, start, _VIDEO_PERSONS.get()):

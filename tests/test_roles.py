@@ -1162,3 +1162,20 @@ def test_a_surname_heard_without_its_first_name_takes_the_descriptions_full_name
         metadata=metadata,
     )
     assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Ailsa Vanderhoeven")
+
+
+def test_a_hand_off_and_a_sign_off_after_a_comma_name_the_reporter():
+    # Whisper often ends a sentence with a comma. The recogniser then reads the reporter's
+    # unfamiliar name in the hand-off as a product ("..., Hone Mokena has been to ..."), and the
+    # sign-off follows a comma too; "NAME reporting from PLACE" ends the speaker's own report,
+    # so the anchor who speaks next is no correspondent.
+    metadata = VideoMetadata(id="x", title="Floods hit the dairy farms of Hawke's Bay", description="Words and pictures: Hone Mokena.")
+    found = labelled(
+        ("anchor", "Dairy farmers are counting the cost tonight after floods swept the valley just days before calving, Hone Mokena has been to the farms around Wairoa."),
+        ("reporter", "Along this road every fence has gone and the paddocks are under silt. The government will meet farmers on Friday, Hone Mokena reporting from Wairoa."),
+        ("anchor", "In other news tonight, the dollar has fallen again."),
+        metadata=metadata,
+    )
+    assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Hone Mokena")
+    assert {e["rule"] for e in found["reporter"].evidence} >= {"introduction: is-in", "sign-off"}
+    assert (found["anchor"].role, found["anchor"].name) == (ANCHOR, None)
