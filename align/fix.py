@@ -19,7 +19,7 @@ from rapidfuzz.distance import Indel
 
 from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
-from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity, runs_into_neighbour
+from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity, pronunciations, runs_into_neighbour
 from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, find_name_candidates, name_runs, name_similarity, spoken_parts
 from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
@@ -226,9 +226,11 @@ def _only_common_words(words: Sequence[str], zipf: float) -> bool:
 def _is_rare_real_word(word: str, below: float) -> bool:
     """A word in the language's lexicon (wordfreq knows it) but rarely written: a captioner
     who wrote it most likely heard it ("nailbiter"); a typo or mishearing is a common word or
-    no word at all ("trapid")."""
+    no word at all ("trapid"). Three letters are enough where the pronouncing dictionary knows the
+    word too ("ora" of *Kia ora* against a reading of "or", "ewe"): wordfreq's three-letter
+    entries hold typos and handles as well ("orh")."""
     word = plain(word).lower()
-    if len(word) < 4 or not word.isalpha():
+    if len(word) < 3 or not word.isalpha() or len(word) == 3 and pronunciations([word]) is None:
         return False
     return 0.0 < _zipf(word) < below
 

@@ -445,3 +445,17 @@ def test_a_name_whose_letters_the_captions_split_into_other_words_takes_the_vide
     # written as the video writes it, hyphen or space aside, it is no candidate
     text, corrections = fixed_text(captions.replace("Sol Berg a Chebe", "Solberg Achebe"), heard, scorer, "Heat emergency", description)
     assert "Solberg Achebe asked" in text and not any(c.status is CorrectionStatus.FIXED for c in corrections)
+
+
+def test_a_short_rare_word_is_not_replaced_by_a_common_one_that_sounds_alike():
+    # A captioner who wrote a rare word of three letters ("ora" of the Maori greeting, "ewe")
+    # heard it; the decoder's common sound-alike ("or", "you") is no evidence against it.
+    captions = "Kia ora and welcome to the news from the east coast tonight"
+    heard = "Kia or and welcome to the news from the east coast tonight"
+    text, corrections = fixed_text(captions, heard, StubScorer({"ora": -9.0}))
+    assert text == captions
+    assert [c.status for c in corrections] == [CorrectionStatus.SUSPECTED]
+    assert "'ora' is a real, rare word" in corrections[0].reason
+    # a misspelling that is no word at all is fixed as before
+    text, _ = fixed_text(captions.replace("ora", "orh"), heard, StubScorer({"orh": -9.0}))
+    assert text == heard
