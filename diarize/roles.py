@@ -775,10 +775,25 @@ def _capitalised_runs(text: str) -> list[tuple[int, int]]:
 _NAME_SHAPE = re.compile(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du|la|le|bin|al)\s+)*[A-Z][\w'\u2019-]+){1,3}")
 
 
-def _candidates(sentence: str, persons: _Persons) -> list[tuple[ner.Entity, bool]]:
+def _with_surname(person: ner.Entity, sentence: str) -> ner.Entity:
+    """The person entity with the rest of its capitalised run where the recogniser stopped short
+    of the surname ("Dr Anjali" of "Dr Anjali Raghunathan of James Cook University"): words no
+    common English word nor a first name. (Out of context the recogniser reads such a surname
+    alone as a place, "Raghunathan": no test of that here, so only for punctuated prose.)"""
+    for start, end in _capitalised_runs(sentence):
+        if start < person.end < end and person.start < end:
+            rest = sentence[person.end:end].split()
+            if all(_uncommon_or_first_name(t) and _clean(t).lower() not in ner.census_first_names() for t in rest):
+                return ner.Entity(sentence[person.start:end], person.label, person.start, end)
+    return person
+
+
+def _candidates(sentence: str, persons: _Persons, prose: bool = False) -> list[tuple[ner.Entity, bool]]:
     """Person entities, and capitalised runs of two or more words that the recogniser left
-    unlabelled (usable in strong slots only): (entity, recognised)."""
-    found = [(e, True) for e in persons.persons]
+    unlabelled (usable in strong slots only): (entity, recognised). ``prose``: punctuated text
+    (a title or description), where a person entity that stops short of its surname is
+    completed (``_with_surname``)."""
+    found = [(_with_surname(e, sentence) if prose else e, True) for e in persons.persons]
     for e in persons.entities:
         if e.label in ("ORG", "FAC", "PRODUCT") and _NAME_SHAPE.fullmatch(e.text):
             found.append((ner.Entity(e.text, "CANDIDATE", e.start, e.end), False))  # unfamiliar names come out as ORG or PRODUCT
@@ -1200,7 +1215,7 @@ _DESCRIPTION_CUE_BEFORE = re.compile(
 )
 _DESCRIPTION_CUE_AFTER = re.compile(
     r"(?i)^,?\s+(?:reports|reporting|says|said|speaks|spoke|told|explains|joins|responded|urged|defended|ordered|"
-    r"announced|warned|visited|is|was|\(|,)"
+    r"announced|warned|visited|won|wins|talks|tells|is|was|\(|,)"
 )
 
 
@@ -1218,7 +1233,7 @@ def _metadata_people(metadata: VideoMetadata | None) -> list[tuple[str, str]]:
         # the recogniser does not read it as one (checked below).
         credited_as_place = [(ner.Entity(e.text, "CANDIDATE", e.start, e.end), False) for e in persons.entities
                              if e.label in ("LOC", "GPE") and _NAME_SHAPE.fullmatch(e.text)]
-        for entity, recognised in _candidates(text, persons) + credited_as_place:
+        for entity, recognised in _candidates(text, persons, prose=True) + credited_as_place:
             name = _strip_title(entity.text)
             if not _looks_like_name(name) or len(name.split()) < 2:
                 continue
@@ -1244,7 +1259,7 @@ def _video_names(metadata: VideoMetadata | None, meta_people: list[tuple[str, st
     names = [p for p, _ in meta_people]
     for text in (metadata.title or "", metadata.description or "") if metadata else ():
         entities = _Persons(text)
-        for entity, _ in _candidates(text, entities):
+        for entity, _ in _candidates(text, entities, prose=True):
             name = _strip_title(entity.text)
             first = name.split()[0] if name else ""
             if len(name.split()) < 2 or not _looks_like_name(name):

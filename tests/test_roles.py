@@ -1179,3 +1179,26 @@ def test_a_hand_off_and_a_sign_off_after_a_comma_name_the_reporter():
     assert (found["reporter"].role, found["reporter"].name) == (CORRESPONDENT, "Hone Mokena")
     assert {e["rule"] for e in found["reporter"].evidence} >= {"introduction: is-in", "sign-off"}
     assert (found["anchor"].role, found["anchor"].name) == (ANCHOR, None)
+
+
+def test_description_names_the_recogniser_cuts_short_or_misreads_still_spell_the_speakers():
+    # "Dr Meera" is all the recogniser finds of "Dr Meera Venkatesan" in the description, and
+    # it reads "Yevheniya Dzhus" as an organisation: both are people the description names, and
+    # a speaker the speech names with a slight misspelling takes their spelling.
+    metadata = VideoMetadata(id="x", title="Coral loss spreads along the reef",
+                             description="Surveys find coral loss on most of the reef. Marine biologist Dr Meera Venkatesan of Southern Cross University explains; Tom Avery reports from Cairns.")
+    found = labelled(
+        ("anchor", "Good evening. Surveys find coral loss on most of the reef. Tom Avery reports from Cairns."),
+        ("reporter", "From the air the damage is plain to see. Marine biologist Mira Venkatesan says the heat came early this year."),
+        ("biologist", "We have never seen the water this warm for this long."),
+        metadata=metadata,
+    )
+    assert (found["biologist"].role, found["biologist"].name) == (GUEST, "Meera Venkatesan")
+    metadata = VideoMetadata(id="x", title="Dzhus clears two metres for gold",
+                             description="High jumper Yevheniya Dzhus won gold in Munich. She talks to presenter Tom Avery.")
+    found = labelled(
+        ("presenter", "Good evening, I'm Tom Avery. On the line from Munich is the new European champion Yevhenia Dzhus. Congratulations, how does it feel?"),
+        ("athlete", "It feels like a dream. I have waited for this jump all my life."),
+        metadata=metadata,
+    )
+    assert (found["athlete"].role, found["athlete"].name) == (GUEST, "Yevheniya Dzhus")
