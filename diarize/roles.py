@@ -274,10 +274,11 @@ _PUBLIC_VOICES = re.compile(
     r"\b(?:(?:we|i)\s+(?:spoke|talked)\s+to|told\s+(?:us|me)|say|said|were|are|agreed|disagreed)\b"
 )
 # An unnamed voice described before it speaks: "One woman told me ...", "I asked one voter ...".
-# Never a text: "In a statement, the councillor ... said" is read out, not heard.
+# Never a text: "In a statement, the councillor ... said" is read out, not heard. Nor a clause
+# with a subject of its own ("... for a new hip, she told me ...": Whisper's comma for a full stop).
 _WRITTEN_WORDS = r"(?:statement|letter|post|email|e-mail|report|press\s+release|memo|note|tweet|message|document|filing|ruling)s?"
 _DESCRIBED_VOICE = re.compile(
-    r"(?i)\b(?:one|a|an|another|some|several|many)\s+(?!(?:[\w-]+\s+){0,2}" + _WRITTEN_WORDS + r"\b)(?:[\w-]+\s+){0,2}?(?P<who>[\w-]+)\b[^.?!]{0,60}?\b"
+    r"(?i)\b(?:one|a|an|another|some|several|many)\s+(?!(?:[\w-]+\s+){0,2}" + _WRITTEN_WORDS + r"\b)(?:[\w-]+\s+){0,2}?(?P<who>[\w-]+)\b(?:(?!,\s+(?:she|he|they)\b)[^.?!]){0,60}?\b"
     rf"(?:{_SPEECH_VERB}|how\s+(?:she|he|they)\s+felt|what\s+(?:she|he|they)\s+(?:thought|think|made))\b"
     r"|\b(?:asked|spoke\s+to|talked\s+to|met)\s+(?:one|a|an|another|some)\s+(?:[\w-]+\s+){0,2}?(?P<who2>[\w-]+)\b"
 )
@@ -904,12 +905,14 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
     quoted_people: list[_Clue] = []
     # The last sentence reports what the person named before it said ("She told the house
     # ..."), as a statement or as an interview ("He told me ...").
+    # The person is the last one the turn names, however many sentences about her come between
+    # ("NAME is seventy three. She has waited ... She told me what it has done to her life.").
     last_reports = bool(_PRONOUN_REPORT.search(last))
     last_is_interview = bool(_PRONOUN_INTERVIEW.search(last))
-    for position, sentence in enumerate(sentences):
+    read = [(_Persons(sentence), sentence) for sentence in sentences]
+    candidates_of = [_candidates(sentence, persons) for persons, sentence in read]
+    for position, ((persons, sentence), candidates) in enumerate(zip(read, candidates_of)):
         in_last = position == len(sentences) - 1
-        persons = _Persons(sentence)
-        candidates = _candidates(sentence, persons)
         for index, (entity, recognised) in enumerate(candidates):
             pre, post = sentence[: entity.start], sentence[entity.end:]
             rule = next((label for label, pattern in _HANDOFF_AFTER if re.search(pattern, post, re.IGNORECASE)), None)
@@ -970,7 +973,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
             # at the Karolinska Institute, says ..."), or as the last words before a soundbite
             # where the title or description spells it ("Fire Chief NAME led the rescue.").
             # The name's sentence ends the turn, or only what that person said follows it.
-            reported_next = position == len(sentences) - 2 and last_reports
+            reported_next = last_reports and not in_last and not any(candidates_of[position + 1:])
             at_end = in_last or reported_next
             spelled_before_soundbite = soundbite and at_end and _video_name_around(sentence, entity.start, entity.end, _VIDEO_NAMES.get())
             if not recognised and not _QUOTE_AFTER.search(post) and not spelled_before_soundbite:

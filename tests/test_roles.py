@@ -1202,3 +1202,23 @@ def test_description_names_the_recogniser_cuts_short_or_misreads_still_spell_the
         metadata=metadata,
     )
     assert (found["athlete"].role, found["athlete"].name) == (GUEST, "Yevheniya Dzhus")
+
+
+def test_a_pronoun_report_points_back_to_the_last_person_named_however_far_and_past_commas():
+    # "She told me ..." ends the turn two sentences after the name, nobody else named between;
+    # with Whisper's commas for full stops, "a ... , she told me" is her clause, not a voice
+    # described ("a new hip" is no one).
+    metadata = VideoMetadata(id="x", title="Cataract waits double", description="Health reporter Idris Penhallow reports. With patient Morwenna Tregarthen.")
+    ask = ("anchor", "Waits for cataract surgery have doubled in two years. Health reporter Idris Penhallow reports.")
+    answer = ("patient", "I stopped driving last winter. Now I cannot read my own post.")
+    close = ("reporter", "The health board says new theatres open in the spring. Idris Penhallow, Cornwall Tonight, Truro.")
+    for told in (
+        "Morwenna Tregarthen is eighty one. She has waited eighteen months for an operation on her left eye. She told me what the wait has cost her.",
+        "Morwenna Tregarthen is 81, she has waited 18 months for an operation on a bad eye and she has stopped driving, she told me what the wait has cost her.",
+    ):
+        found = labelled(ask, ("reporter", told), answer, close, metadata=metadata)
+        assert (found["patient"].role, found["patient"].name) == (PUBLIC, "Morwenna Tregarthen")
+    # someone else named in between: the pronoun is no longer hers alone
+    found = labelled(ask, ("reporter", "Morwenna Tregarthen is eighty one. Her surgeon Dr Ellis Moyo says the list is too long. She told me what the wait has cost her."),
+                     answer, close, metadata=metadata)
+    assert found["patient"].name != "Morwenna Tregarthen"
