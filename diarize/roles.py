@@ -144,8 +144,9 @@ _PUBLIC = re.compile(
 _CORRESPONDENT = re.compile(r"(?i)\b(?:correspondent|reporter|editor|producer|reporting|journalist)\b")
 
 _SPEECH_VERB = (
-    r"(?:said|says|told|tells|explained|explains|added|insisted|warned|argued|announced|announces|"
-    r"admitted|stressed|spoke|speaks|put\s+it|defended|described|questioned|asked|urged|called\s+on|appealed|responded|replied|"
+    r"(?:said|says|told|tells|explained|explains|added|insisted|insists|warned|warns|argued|argues|announced|announces|"
+    r"admitted|admits|stressed|spoke|speaks|put\s+it|defended|described|questioned|asked|urged|called\s+on|appealed|responded|replied|"
+    r"blamed|blames|critici[sz]ed|welcomed|rejected|denied|claimed|conceded|acknowledged|promised|pledged|vowed|cautioned|predicted|"
     r"(?:gave|had|offered|issued)\s+(?:this|these|his|her|their)\s+\w+)"
 )
 # A cue that points forward to the voice that comes next (not a report of something said before).
@@ -200,7 +201,7 @@ _HANDOFF_AFTER = [
     ("joins-us", r"^,?\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
     # "NAME of Colorado voted for it, and she joins us now"
     ("joins-us", r"^[^.?!]{0,80}?\b(?:and\s+)?(?:she|he)\s+(?:joins|is\s+joining|is\s+with)\s+(?:us|me)\b"),
-    ("welcome", r"^,?\s+(?:welcome|good\s+to\s+(?:have|see)\s+you|thanks\s+for\s+(?:joining|being|coming)|thank\s+you\s+for\s+(?:joining|being|coming))"),
+    ("welcome", r"^,?\s+(?:welcome\b|good\s+to\s+(?:have|see)\s+you|thanks\s+for\s+(?:joining|being|coming)|thank\s+you\s+for\s+(?:joining|being|coming))"),
 ]
 # The text right before the name (its title or description may sit between).
 _HANDOFF_BEFORE = [

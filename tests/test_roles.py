@@ -1222,3 +1222,16 @@ def test_a_pronoun_report_points_back_to_the_last_person_named_however_far_and_p
     found = labelled(ask, ("reporter", "Morwenna Tregarthen is eighty one. Her surgeon Dr Ellis Moyo says the list is too long. She told me what the wait has cost her."),
                      answer, close, metadata=metadata)
     assert found["patient"].name != "Morwenna Tregarthen"
+
+
+def test_reporting_verbs_beyond_said_attribute_the_soundbite_that_follows():
+    # No reporter in the item: the anchor names the next voice with a verb that reports what
+    # she said ("blamed", "welcomed", "promised"), and the soundbite is hers ("welcomed" is no
+    # "welcome" to a guest).
+    for verb in ("blamed the weather", "welcomed the decision", "promised more buses"):
+        found = labelled(
+            ("anchor", f"Coffee prices in Nairobi have reached a record. The coffee board's chairwoman, Wanjiku Odhiambo-Reyes, {verb}."),
+            ("chair", "We have not had a proper harvest for two years. The farmers cannot wait any longer."),
+            ("anchor", "Now the rest of the day's business news."),
+        )
+        assert (found["chair"].role, found["chair"].name) == (OFFICIAL, "Wanjiku Odhiambo-Reyes"), verb
