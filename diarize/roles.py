@@ -119,7 +119,7 @@ _OFFICIAL = re.compile(
     r"attorney\s+general|prosecutor|judge|deputy|premier|cabinet|parliament|authority|authorities|"
     r"(?:returning|police|press|medical|election|electoral|probation|customs|health)\s+officer|"
     r"regulator|press\s+conference|told\s+reporters|in\s+a\s+statement|briefing|chief\s+executive|ceo|"
-    r"chief\s+(?:medical|operating|financial)\s+officer|director|chair(?:man|woman)?\s+of|"
+    r"chief\s+(?:medical|operating|financial)\s+officer|director|chair(?:man|woman|person)?\s+of|chair(?:s|ed)\s+the|"
     # The head of a school speaks for it (a teacher alone is one of the public).
     r"head\s*teacher|headmaster|headmistress|school\s+principal|principal\s+of)\b"
 )
@@ -131,7 +131,8 @@ _GUEST = re.compile(
     r"curator|archaeologist|architect|psychologist|sociologist|geologist|biologist|ecologist)\b"
 )
 _PUBLIC = re.compile(
-    r"(?i)\b(?:residents?|locals?|shoppers?|voters?|commuters?|parents?|neighbou?rs?|customers?|passengers?|"
+    # ("locals", never the adjective: "the local growers' association" describes no one.)
+    r"(?i)\b(?:residents?|locals|shoppers?|voters?|commuters?|parents?|neighbou?rs?|customers?|passengers?|"
     r"fans?|pensioners?|students?|workers?|farmers?|drivers?|owners?|shopkeepers?|homeowners?|tenants?|"
     r"families|mother|father|mum|dad|grandmother|grandfather|witness(?:es)?|bystanders?|survivors?|"
     r"people\s+here|runs\s+a|(?:has\s+|have\s+)?work(?:s|ed)\s+(?:at|in|as|on|for)|lives\s+(?:in|near|here)|who\s+lives|has\s+lived|"
@@ -139,7 +140,7 @@ _PUBLIC = re.compile(
     r"one\s+(?:man|woman)|a\s+(?:man|woman)\s+who|member\s+of\s+the\s+public|taxpayers?|patients?|"
     r"nurse|teacher|waitress|waiter|barista|volunteer|protesters?|demonstrators?|riders?|runners?|cyclists?|"
     r"visitors?|tourists?|diners?|spectators?|renters?|roofers?|evacuees?|mourners?|motorists?|travell?ers?|"
-    r"parishioners?|neighbours?|neighbors?|locals?|people\s+(?:we|i)\s+(?:spoke|talked)\s+to)\b"
+    r"parishioners?|neighbours?|neighbors?|people\s+(?:we|i)\s+(?:spoke|talked)\s+to)\b"
 )
 _CORRESPONDENT = re.compile(r"(?i)\b(?:correspondent|reporter|editor|producer|reporting|journalist)\b")
 

@@ -1235,3 +1235,16 @@ def test_reporting_verbs_beyond_said_attribute_the_soundbite_that_follows():
             ("anchor", "Now the rest of the day's business news."),
         )
         assert (found["chair"].role, found["chair"].name) == (OFFICIAL, "Wanjiku Odhiambo-Reyes"), verb
+
+
+def test_someone_who_chairs_a_local_body_speaks_for_it():
+    # "chairs the ..." is an office (as "chair of"), and "local" describes the body, not a
+    # member of the public; "to cheers" heard as "to chairs" is no office.
+    report = ("reporter", "The river burst its banks overnight and the orchards are under water. Hemi Walters-Ruatapu chairs the local fruitgrowers' association.")
+    soundbite = ("grower", "We have lost a season. Some of these trees will never fruit again.")
+    close = ("reporter", "The council meets growers on Monday. Aroha Pene, Te Karere, Gisborne.")
+    found = labelled(("anchor", "Floods have swamped the orchards of Gisborne. Aroha Pene reports."), report, soundbite, close)
+    assert (found["grower"].role, found["grower"].name) == (OFFICIAL, "Hemi Walters-Ruatapu")
+    cheers = ("reporter", "After seven days in the desert Hemi Walters-Ruatapu crossed the line to chairs from runners half his age.")
+    found = labelled(("anchor", "A runner of seventy has crossed the desert. Aroha Pene reports."), cheers, soundbite, close)
+    assert found["grower"].role is PUBLIC
