@@ -836,8 +836,17 @@ class CaptionFixer:
                     a0, a1 = min(a0, c.asr_span[0]), max(a1, c.asr_span[1])
             region = words[c_lo:c_hi]
             considered: dict[tuple[int, int, str], tuple[NameCandidate, str]] = {}
+            # The candidate trimmed of edge words that sound less like the name, and untrimmed
+            # where the ASR heard none of those words apart from the name: whether such a word
+            # is part of the name ("Oh" of "Oh Yeah Bungee Reed" for *Oyebanji-Reed*) or not
+            # ("the" of "the McDonald Carr") is then the audio's to say.
+            forms = []
             for candidate, _ in cluster:
-                candidate = self._trimmed(candidate, words, a0, a1, keys)
+                trimmed = self._trimmed(candidate, words, a0, a1, keys)
+                forms.append(trimmed)
+                if (trimmed.start, trimmed.end) != (candidate.start, candidate.end) and not self._separately_heard(candidate, a0, a1):
+                    forms.append(candidate)
+            for candidate in forms:
                 matched = closest_name(
                     words[candidate.start : candidate.end],
                     [candidate.run] if candidate.asr_span is not None else runs,

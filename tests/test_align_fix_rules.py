@@ -459,3 +459,20 @@ def test_a_short_rare_word_is_not_replaced_by_a_common_one_that_sounds_alike():
     # a misspelling that is no word at all is fixed as before
     text, _ = fixed_text(captions.replace("ora", "orh"), heard, StubScorer({"orh": -9.0}))
     assert text == heard
+
+
+def test_a_word_at_the_edge_of_a_misheard_name_is_the_audios_to_keep_or_drop():
+    # "Oh Who Sue Ansah" for *Owusu-Ansah*: without "Oh" the run is spelled more like the name,
+    # but "Oh" is its first sound. Where the ASR heard no "Oh" of its own, the readings with and
+    # without it are both scored and the audio decides; a word the captions rightly have
+    # beside the name ("the") stays by the same test.
+    description = "Health reporter Ama Owusu-Ansah reports from Kumasi."
+    scorer = StubScorer({"Oh": -4.0, "Who": -4.0, "Sue": -4.0}, without_prompt={"Owusu-Ansah": -9.0})
+    captions = "The clinic reopened today our reporter Ama Oh Who Sue Ansah was there for the first patients"
+    heard = "The clinic reopened today our reporter Ama Owusu-Ansah was there for the first patients"
+    text, _ = fixed_text(captions, heard, scorer, description=description)
+    assert text == heard
+    captions = "The clinic reopened today and the Who Sue Ansah family was there for the first patients"
+    heard = "The clinic reopened today and the Owusu-Ansah family was there for the first patients"
+    text, _ = fixed_text(captions, heard, scorer, description=description)
+    assert text == heard
