@@ -20,7 +20,7 @@ from rapidfuzz.distance import Indel
 from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
 from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity, pronunciations, runs_into_neighbour
-from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, find_name_candidates, name_runs, name_similarity, spoken_parts
+from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, find_name_candidates, name_runs, name_similarity, said_at_the_edges, spoken_parts
 from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
 
@@ -837,14 +837,18 @@ class CaptionFixer:
             region = words[c_lo:c_hi]
             considered: dict[tuple[int, int, str], tuple[NameCandidate, str]] = {}
             # The candidate trimmed of edge words that sound less like the name, and untrimmed
-            # where the ASR heard none of those words apart from the name: whether such a word
-            # is part of the name ("Oh" of "Oh Yeah Bungee Reed" for *Oyebanji-Reed*) or not
-            # ("the" of "the McDonald Carr") is then the audio's to say.
+            # where those words may be the name's own first or last sounds ("Oh" of "Oh Yeah
+            # Bungee Reed" for *Oyebanji-Reed*) and the ASR heard none of them apart from the
+            # name: which it is, is then the audio's to say.
             forms = []
             for candidate, _ in cluster:
                 trimmed = self._trimmed(candidate, words, a0, a1, keys)
                 forms.append(trimmed)
-                if (trimmed.start, trimmed.end) != (candidate.start, candidate.end) and not self._separately_heard(candidate, a0, a1):
+                if (
+                    (trimmed.start, trimmed.end) != (candidate.start, candidate.end)
+                    and said_at_the_edges(words[candidate.start : trimmed.start], words[trimmed.end : candidate.end], candidate.run)
+                    and not self._separately_heard(candidate, a0, a1)
+                ):
                     forms.append(candidate)
             for candidate in forms:
                 matched = closest_name(

@@ -11,6 +11,7 @@ the same way on any text: nothing in it knows a particular name.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Sequence
@@ -188,6 +189,21 @@ def closest_name(
     return best
 
 
+def said_at_the_edges(before: Sequence[str], after: Sequence[str], run: NameRun) -> bool:
+    """Whether words beside a caption run may be sounds of the name itself: those before it
+    sound like the name's beginning ("Oh" of "Oh Yeah Bungee Reed", *Oyebanji-Reed*: O / OYBNJRT),
+    those after it like its end (Metaphone codes). "the" or "detour" beside "McDonald Carr"
+    (*Macdonald-Kerr*: 0, TTR / MKTNLTKR) are other words."""
+    def code(words: Sequence[str]) -> str:
+        # As written: the normaliser drops "oh" and "um" as fillers, which here may be a name's sound.
+        return jellyfish.metaphone("".join(ch for ch in unicodedata.normalize("NFKD", "".join(words).lower()) if "a" <= ch <= "z"))
+
+    name, head, tail = code(run.words), code(before), code(after)
+    if (before and not head) or (after and not tail):
+        return False
+    return name.startswith(head) and name.endswith(tail)
+
+
 def find_name_candidates(words: Sequence[str], runs: Sequence[NameRun], threshold: float) -> list[NameCandidate]:
     """Every caption run (of up to ``MAX_RUN_WORDS`` words) that sounds like a name run but is
     spelled otherwise, overlapping ones included: where a name starts and ends is for the audio
@@ -201,4 +217,4 @@ def find_name_candidates(words: Sequence[str], runs: Sequence[NameRun], threshol
     return found
 
 
-__all__ = ["NameCandidate", "NameRun", "closest_name", "find_name_candidates", "letters", "name_runs", "name_similarity", "same_name", "spoken_parts"]
+__all__ = ["NameCandidate", "NameRun", "closest_name", "find_name_candidates", "letters", "name_runs", "name_similarity", "said_at_the_edges", "same_name", "spoken_parts"]
