@@ -780,11 +780,11 @@ _NAME_SHAPE = re.compile(r"[A-Z][\w'\u2019-]+(?:\s+(?:(?:van|von|der|de|da|di|du
 
 def _with_surname(person: ner.Entity, sentence: str) -> ner.Entity:
     """The person entity with the rest of its capitalised run where the recogniser stopped short
-    of the surname ("Dr Anjali" of "Dr Anjali Raghunathan of James Cook University"): words no
-    common English word nor a first name. (Out of context the recogniser reads such a surname
-    alone as a place, "Raghunathan": no test of that here, so only for punctuated prose.)"""
+    of the surname ("Dr Anjali" of "Dr Anjali Raghunathan of James Cook University"): words that
+    are neither common English words nor first names. (Out of context the recogniser reads such
+    a surname alone as a place, "Raghunathan": no place test here, so only for punctuated prose.)"""
     for start, end in _capitalised_runs(sentence):
-        if start < person.end < end and person.start < end:
+        if start < person.end < end:
             rest = sentence[person.end:end].split()
             if all(_uncommon_or_first_name(t) and _clean(t).lower() not in ner.census_first_names() for t in rest):
                 return ner.Entity(sentence[person.start:end], person.label, person.start, end)
@@ -906,9 +906,9 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
     reporter_sentences: set[int] = set()
     quoted_people: list[_Clue] = []
     # The last sentence reports what the person named before it said ("She told the house
-    # ..."), as a statement or as an interview ("He told me ...").
-    # The person is the last one the turn names, however many sentences about her come between
-    # ("NAME is seventy three. She has waited ... She told me what it has done to her life.").
+    # ..."), as a statement or as an interview ("He told me ..."): the last person the turn
+    # names, however many sentences about her come between ("NAME is seventy three. She has
+    # waited ... She told me what it has done to her life.").
     last_reports = bool(_PRONOUN_REPORT.search(last))
     last_is_interview = bool(_PRONOUN_INTERVIEW.search(last))
     read = [(_Persons(sentence), sentence) for sentence in sentences]
