@@ -20,7 +20,7 @@ from rapidfuzz.distance import Indel
 from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
 from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity, pronunciations, runs_into_neighbour
-from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, find_name_candidates, name_runs, name_similarity, said_at_the_edges, spoken_parts
+from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, doubled_letters_only, find_name_candidates, name_runs, name_similarity, said_at_the_edges, spoken_parts
 from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
 
@@ -836,20 +836,21 @@ class CaptionFixer:
                     a0, a1 = min(a0, c.asr_span[0]), max(a1, c.asr_span[1])
             region = words[c_lo:c_hi]
             considered: dict[tuple[int, int, str], tuple[NameCandidate, str]] = {}
-            # The candidate trimmed of edge words that sound less like the name, and untrimmed
-            # where those words may be the name's own first or last sounds ("Oh" of "Oh Yeah
+            # The candidate trimmed of edge words that sound less like the name, and with them
+            # again where they may be the name's own first or last sounds ("Oh" of "Oh Yeah
             # Bungee Reed" for *Oyebanji-Reed*) and the ASR heard none of them apart from the
-            # name: which it is, is then the audio's to say.
+            # name: which it is, is then the audio's to say. Never one of the language's most
+            # common words ("was" after "Lewis" sounds like its end, and is a word of the sentence).
             forms = []
             for candidate, _ in cluster:
                 trimmed = self._trimmed(candidate, words, a0, a1, keys)
                 forms.append(trimmed)
-                if (
-                    (trimmed.start, trimmed.end) != (candidate.start, candidate.end)
-                    and said_at_the_edges(words[candidate.start : trimmed.start], words[trimmed.end : candidate.end], candidate.run)
-                    and not self._separately_heard(candidate, a0, a1)
-                ):
-                    forms.append(candidate)
+                lead, trail = words[candidate.start : trimmed.start], words[trimmed.end : candidate.end]
+                start = candidate.start if self._name_sounds(lead, [], candidate.run) else trimmed.start
+                end = candidate.end if self._name_sounds([], trail, candidate.run) else trimmed.end
+                whole = replace(candidate, start=start, end=end)
+                if (start, end) != (trimmed.start, trimmed.end) and not self._separately_heard(whole, a0, a1):
+                    forms.append(whole)
             for candidate in forms:
                 matched = closest_name(
                     words[candidate.start : candidate.end],
@@ -882,14 +883,28 @@ class CaptionFixer:
                     best_alike[span] = max(best_alike.get(span, 0.0), candidate.similarity)
             outcomes = [o for o in outcomes if o[3].similarity >= best_alike.get((o[3].start, o[3].end), 0.0)]
             # Fixes first, the audio's favourite first; a suspicion only where no fix overlaps it.
+            # A name part is written once: two fixes side by side that would both write it
+            # ("Fion" -> "Ffion" and "Pritchard Lewis" -> "Ffion Pritchard-Lewis") are one too many.
             taken: set[int] = set()
+            written: set[str] = set()
             for *_, candidate, correction in sorted(outcomes, key=lambda o: o[:3]):
                 span = set(range(candidate.start, candidate.end))
-                if span & taken:
+                parts = set(spoken_parts(candidate.run.words))
+                if span & taken or correction.status is CorrectionStatus.FIXED and parts & written:
                     continue
                 taken |= span
+                if correction.status is CorrectionStatus.FIXED:
+                    written |= parts
                 decided.append((candidate.start, candidate.end, correction))
         return decided
+
+    def _name_sounds(self, before: list[str], after: list[str], run: NameRun) -> bool:
+        """Whether words beside a name candidate may be the name's own sounds (``said_at_the_edges``),
+        none of them one of the language's most common words."""
+        edges = before + after
+        return bool(edges) and said_at_the_edges(before, after, run) and not any(
+            _only_common_words([w], self.options.common_word_zipf) for w in edges
+        )
 
     def _trimmed(self, candidate: NameCandidate, words: list[str], a0: int, a1: int, spelled_keys: set[str]) -> NameCandidate:
         """The candidate without the words at its ends that are no part of the name: a word
@@ -997,14 +1012,14 @@ class CaptionFixer:
     ) -> Correction | None:
         """A name candidate is fixed where the audio, read with the video's names in mind,
         prefers the video's spelling by ``name_margin`` for both judges; within ``flip_band``
-        below that it is suspected."""
+        below that it is suspected. A spelling that differs from the video's only in doubled
+        letters ("Fion" / *Ffion*) says the same sounds: the video's writing decides, as for a
+        respelling of the same letters (the audio's margin between them is the tokenizer's)."""
         options = self.options
         c0, c1 = candidate.start, candidate.end
         caption = [w.text for w in self.alignment.caption_words[c0:c1]]
         name = list(candidate.run.words)
         margin = measured.value
-        if margin < options.name_margin - options.flip_band:
-            return None
         evidence = {
             "log_likelihood_margin": round(measured.raw, 2),
             "per_token_margin": round(margin, 2),
@@ -1013,6 +1028,13 @@ class CaptionFixer:
             "asr_spells_it": candidate.asr_span is not None,
             "candidate": "the video's own spelling (title/description)",
         }
+        start, end = self.alignment.times[c0][0], self.alignment.times[c1 - 1][1]
+        speaker = self._speaker_at(a0)
+        if doubled_letters_only(caption, name):
+            reason = f"the video spells this name so; {position}; the same letters but doubled ones, said the same"
+            return Correction(start, end, speaker, caption, name, reason, 0.9, CorrectionStatus.FIXED, evidence)
+        if margin < options.name_margin - options.flip_band:
+            return None
         doubts = []
         if margin >= options.name_margin and self.judge is not None:
             second = self._compare(a0, a1, reading, region, self.judge, prompt=prompt)
@@ -1024,8 +1046,6 @@ class CaptionFixer:
             ["the video spells this name so", position, f"sounds alike ({candidate.similarity:.2f})",
              f"with the video's names in mind the audio prefers that spelling by {margin:.1f} nats (per token)", *doubts]
         )
-        start, end = self.alignment.times[c0][0], self.alignment.times[c1 - 1][1]
-        speaker = self._speaker_at(a0)
         if margin >= options.name_margin and not doubts:
             confidence = min(0.99, 0.6 + margin / (4 * options.fix_margin) + 0.1 * candidate.similarity)
             return Correction(start, end, speaker, caption, name, reason, confidence, CorrectionStatus.FIXED, evidence)

@@ -204,6 +204,18 @@ def said_at_the_edges(before: Sequence[str], after: Sequence[str], run: NameRun)
     return name.startswith(head) and name.endswith(tail)
 
 
+def doubled_letters_only(caption: Sequence[str], name: Sequence[str]) -> bool:
+    """Whether a caption run spells a name but for doubled letters, word by word ("Fion" /
+    *Ffion*, "Vestergard" / *Vestergaard*): the same sounds, so no audio can tell them apart."""
+    def parts(words: Sequence[str]) -> list[str]:
+        return [_word_letters(p) for w in words for p in re.split(r"[-\s]+", w) if _word_letters(p)]
+
+    said, written = parts(caption), parts(name)
+    return said != written and len(said) == len(written) and all(
+        re.sub(r"(.)\1+", r"\1", a) == re.sub(r"(.)\1+", r"\1", b) for a, b in zip(said, written)
+    )
+
+
 def find_name_candidates(words: Sequence[str], runs: Sequence[NameRun], threshold: float) -> list[NameCandidate]:
     """Every caption run (of up to ``MAX_RUN_WORDS`` words) that sounds like a name run but is
     spelled otherwise, overlapping ones included: where a name starts and ends is for the audio
@@ -217,4 +229,4 @@ def find_name_candidates(words: Sequence[str], runs: Sequence[NameRun], threshol
     return found
 
 
-__all__ = ["NameCandidate", "NameRun", "closest_name", "find_name_candidates", "letters", "name_runs", "name_similarity", "said_at_the_edges", "same_name", "spoken_parts"]
+__all__ = ["NameCandidate", "NameRun", "closest_name", "doubled_letters_only", "find_name_candidates", "letters", "name_runs", "name_similarity", "said_at_the_edges", "same_name", "spoken_parts"]

@@ -476,3 +476,30 @@ def test_a_word_at_the_edge_of_a_misheard_name_is_the_audios_to_keep_or_drop():
     heard = "The clinic reopened today and the Owusu-Ansah family was there for the first patients"
     text, _ = fixed_text(captions, heard, scorer, description=description)
     assert text == heard
+
+
+def test_a_name_misspelled_only_in_its_doubled_letters_takes_the_videos_spelling_whatever_the_margin():
+    # "Anwen" for *Annwen*, "Vestergard" for *Vestergaard*: the same sounds, so the audio's
+    # preference between the spellings is no evidence (Whisper's tokens for the rarer one cost
+    # more); the video's writing decides, as for the same letters split otherwise.
+    description = "Reporter Annwen Vestergaard is at the harbour."
+    scorer = StubScorer({}, without_prompt={"Annwen": -9.0, "Vestergaard": -9.0})
+    captions = "The ferry is back in service our reporter Anwen Vestergard is at the harbour tonight"
+    heard = "The ferry is back in service our reporter Anwen Vestergard is at the harbour tonight"
+    text, corrections = fixed_text(captions, heard, StubScorer({"Annwen": -3.0, "Vestergaard": -3.0}), description=description)
+    assert "reporter Annwen Vestergaard is" in text
+    assert all(c.status is CorrectionStatus.FIXED for c in corrections)
+    # one more letter is another name, decided by the audio as before
+    text, _ = fixed_text(captions.replace("Anwen", "Arwen"), heard.replace("Anwen", "Arwen"), StubScorer({"Annwen": -3.0}), description=description)
+    assert "Arwen" in text
+
+
+def test_a_common_word_beside_a_name_is_never_weighed_as_the_names_last_sound():
+    # "was" after "Oh Gun Dawes" ends as *Ogundawes* does (WS), but a word this common is a word
+    # of the sentence: a reading of the name that drops it is not weighed, even where the audio
+    # (here the ASR heard "as") says little for it.
+    description = "Sports reporter Meryl Ogundawes was at the ground."
+    captions = "The final went to extra time Meryl Oh Gun Dawes was at the ground for us"
+    heard = "The final went to extra time Meryl Ogundawes as at the ground for us"
+    text, _ = fixed_text(captions, heard, StubScorer({"was": -3.0}, without_prompt={"Ogundawes": -4.0}), description=description)
+    assert "was at the ground" in text
