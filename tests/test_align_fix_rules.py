@@ -503,3 +503,14 @@ def test_a_common_word_beside_a_name_is_never_weighed_as_the_names_last_sound():
     heard = "The final went to extra time Meryl Ogundawes as at the ground for us"
     text, _ = fixed_text(captions, heard, StubScorer({"was": -3.0}, without_prompt={"Ogundawes": -4.0}), description=description)
     assert "was at the ground" in text
+
+
+def test_two_name_fixes_side_by_side_never_write_the_same_part_twice():
+    # "Fion" takes the video's *Ffion* (doubled letters), and "Pritchard Lewis was" sounds like
+    # the whole *Ffion Pritchard-Lewis* to the sound codes: applied together they would write
+    # "Ffion Ffion". One fix per name part.
+    description = "Sports reporter Ffion Pritchard-Lewis was at the ground."
+    captions = "The final went to extra time Fion Pritchard Lewis was at the ground for us"
+    heard = "The final went to extra time Ffion Pritchard-Lewis as at the ground for us"
+    text, _ = fixed_text(captions, heard, StubScorer({"was": -3.0}), description=description)
+    assert text.count("Ffion") == 1
