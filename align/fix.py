@@ -20,7 +20,7 @@ from rapidfuzz.distance import Indel
 from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
 from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity, pronunciations, runs_into_neighbour
-from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, doubled_letters_only, find_name_candidates, name_runs, name_similarity, said_at_the_edges, spoken_parts
+from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, doubled_letters_only, find_name_candidates, name_runs, name_similarity, sounds_like_name_edge, spoken_parts
 from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
 
@@ -846,8 +846,8 @@ class CaptionFixer:
                 trimmed = self._trimmed(candidate, words, a0, a1, keys)
                 forms.append(trimmed)
                 lead, trail = words[candidate.start : trimmed.start], words[trimmed.end : candidate.end]
-                start = candidate.start if self._name_sounds(lead, [], candidate.run) else trimmed.start
-                end = candidate.end if self._name_sounds([], trail, candidate.run) else trimmed.end
+                start = candidate.start if self._name_sounds(lead, candidate.run, at_start=True) else trimmed.start
+                end = candidate.end if self._name_sounds(trail, candidate.run, at_start=False) else trimmed.end
                 whole = replace(candidate, start=start, end=end)
                 if (start, end) != (trimmed.start, trimmed.end) and not self._separately_heard(whole, a0, a1):
                     forms.append(whole)
@@ -898,12 +898,11 @@ class CaptionFixer:
                 decided.append((candidate.start, candidate.end, correction))
         return decided
 
-    def _name_sounds(self, before: list[str], after: list[str], run: NameRun) -> bool:
-        """Whether words beside a name candidate may be the name's own sounds (``said_at_the_edges``),
-        none of them one of the language's most common words."""
-        edges = before + after
-        return bool(edges) and said_at_the_edges(before, after, run) and not any(
-            _only_common_words([w], self.options.common_word_zipf) for w in edges
+    def _name_sounds(self, edge: list[str], run: NameRun, at_start: bool) -> bool:
+        """Whether words beside a name candidate may be the name's own sounds
+        (``sounds_like_name_edge``), none of them one of the language's most common words."""
+        return bool(edge) and sounds_like_name_edge(edge, run, at_start) and not any(
+            _only_common_words([w], self.options.common_word_zipf) for w in edge
         )
 
     def _trimmed(self, candidate: NameCandidate, words: list[str], a0: int, a1: int, spelled_keys: set[str]) -> NameCandidate:

@@ -189,19 +189,17 @@ def closest_name(
     return best
 
 
-def said_at_the_edges(before: Sequence[str], after: Sequence[str], run: NameRun) -> bool:
-    """Whether words beside a caption run may be sounds of the name itself: those before it
-    sound like the name's beginning ("Oh" of "Oh Yeah Bungee Reed", *Oyebanji-Reed*: O / OYBNJRT),
-    those after it like its end (Metaphone codes). "the" or "detour" beside "McDonald Carr"
-    (*Macdonald-Kerr*: 0, TTR / MKTNLTKR) are other words."""
-    def code(words: Sequence[str]) -> str:
+def sounds_like_name_edge(words: Sequence[str], run: NameRun, at_start: bool) -> bool:
+    """Whether words beside a caption run may be sounds of the name itself: before it, the
+    name's beginning ("Oh" of "Oh Yeah Bungee Reed", *Oyebanji-Reed*: O / OYBNJRT); after it,
+    its end (Metaphone codes). "the" or "detour" beside "McDonald Carr" (*Macdonald-Kerr*: 0,
+    TTR / MKTNLTKR) are other words."""
+    def code(parts: Sequence[str]) -> str:
         # As written: the normaliser drops "oh" and "um" as fillers, which here may be a name's sound.
-        return jellyfish.metaphone("".join(ch for ch in unicodedata.normalize("NFKD", "".join(words).lower()) if "a" <= ch <= "z"))
+        return jellyfish.metaphone("".join(ch for ch in unicodedata.normalize("NFKD", "".join(parts).lower()) if "a" <= ch <= "z"))
 
-    name, head, tail = code(run.words), code(before), code(after)
-    if (before and not head) or (after and not tail):
-        return False
-    return name.startswith(head) and name.endswith(tail)
+    edge, name = code(words), code(run.words)
+    return bool(edge) and (name.startswith(edge) if at_start else name.endswith(edge))
 
 
 def doubled_letters_only(caption: Sequence[str], name: Sequence[str]) -> bool:
@@ -229,4 +227,4 @@ def find_name_candidates(words: Sequence[str], runs: Sequence[NameRun], threshol
     return found
 
 
-__all__ = ["NameCandidate", "NameRun", "closest_name", "doubled_letters_only", "find_name_candidates", "letters", "name_runs", "name_similarity", "said_at_the_edges", "same_name", "spoken_parts"]
+__all__ = ["NameCandidate", "NameRun", "closest_name", "doubled_letters_only", "find_name_candidates", "letters", "name_runs", "name_similarity", "same_name", "sounds_like_name_edge", "spoken_parts"]

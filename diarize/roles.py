@@ -911,9 +911,9 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
     # waited ... She told me what it has done to her life.").
     last_reports = bool(_PRONOUN_REPORT.search(last))
     last_is_interview = bool(_PRONOUN_INTERVIEW.search(last))
-    read = [(_Persons(sentence), sentence) for sentence in sentences]
-    candidates_of = [_candidates(sentence, persons) for persons, sentence in read]
-    for position, ((persons, sentence), candidates) in enumerate(zip(read, candidates_of)):
+    persons_of = [_Persons(sentence) for sentence in sentences]
+    candidates_of = [_candidates(sentence, persons) for sentence, persons in zip(sentences, persons_of)]
+    for position, (sentence, persons, candidates) in enumerate(zip(sentences, persons_of, candidates_of)):
         in_last = position == len(sentences) - 1
         for index, (entity, recognised) in enumerate(candidates):
             pre, post = sentence[: entity.start], sentence[entity.end:]
