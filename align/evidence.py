@@ -103,7 +103,21 @@ def phonetic_similarity(first: Sequence[str], second: Sequence[str], prefixes: b
         raw_b = "".join(ch for w in second for ch in w.lower() if ch.isalnum())
         if raw_a and raw_b and (raw_a, raw_b) != (a, b):
             return max(_similarity(a, b, prefixes), _similarity(raw_a, raw_b, prefixes))
-    return _similarity(a, b, prefixes)
+    return max(_similarity(a, b, prefixes), _word_codes_similarity(first, second))
+
+
+def _word_codes(words: Sequence[str]) -> str:
+    """The Metaphone codes of a run's words, each word coded on its own."""
+    return "".join(jellyfish.metaphone(part) for w in words for part in normalize_token(w).split())
+
+
+def _word_codes_similarity(first: Sequence[str], second: Sequence[str]) -> float:
+    """The sound codes' similarity with each word coded apart: letters that meet across a word
+    boundary are no digraph of speech ("Pie Why" is P-W like *Paewai*, not the PH of "piewhy")."""
+    if len(first) == len(second) == 1:
+        return 0.0  # the joined words' codes are these already
+    code_a, code_b = _word_codes(first), _word_codes(second)
+    return Indel.normalized_similarity(code_a, code_b) if code_a and code_b else 0.0
 
 
 @lru_cache(maxsize=1)

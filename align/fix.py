@@ -899,9 +899,12 @@ class CaptionFixer:
         return decided
 
     def _name_sounds(self, edge: list[str], run: NameRun, at_start: bool) -> bool:
-        """Whether words beside a name candidate may be the name's own sounds
-        (``sounds_like_name_edge``), none of them one of the language's most common words."""
-        return bool(edge) and sounds_like_name_edge(edge, run, at_start) and not any(
+        """Whether words beside a name candidate may be the name's own sounds, none of them one
+        of the language's most common words: their sound codes begin or end the name's
+        (``sounds_like_name_edge``), or they are lone letters, which a captioner writes for a
+        sound of a name they do not know ("Demir G" for *Demirci*, whose spelling codes no G)."""
+        lone_letters = all(len(_letters([w])) == 1 and w.strip(",.;:?!")[:1].isalpha() for w in edge)
+        return bool(edge) and (lone_letters or sounds_like_name_edge(edge, run, at_start)) and not any(
             _only_common_words([w], self.options.common_word_zipf) for w in edge
         )
 

@@ -514,3 +514,18 @@ def test_two_name_fixes_side_by_side_never_write_the_same_part_twice():
     heard = "The final went to extra time Ffion Pritchard-Lewis as at the ground for us"
     text, _ = fixed_text(captions, heard, StubScorer({"was": -3.0}), description=description)
     assert text.count("Ffion") == 1
+
+
+def test_a_lone_letter_at_a_names_edge_is_the_audios_to_keep_or_drop():
+    # "Demir G" for *Demirci* (said "Demir-jee"): the letter is a sound of the name the
+    # captioner could not spell, though the name's spelling codes no G. Both readings are
+    # scored; where the audio holds the letter as the name's, it goes with the rest of it.
+    description = "Crown prosecutor Yusuf Demirci spoke outside the court."
+    captions = "After the verdict the prosecutor Yusuf Demir G spoke outside the court"
+    heard = "After the verdict the prosecutor Yusuf Demirci spoke outside the court"
+    scorer = StubScorer({"Demir": -4.0, "G": -6.0}, without_prompt={"Demirci": -9.0})
+    text, _ = fixed_text(captions, heard, scorer, description=description)
+    assert text == heard
+    # a letter the audio holds as a word of its own stays
+    text, _ = fixed_text(captions, heard, StubScorer({"Demir": -4.0, "G": -0.1}, without_prompt={"Demirci": -9.0}), description=description)
+    assert "Demirci G spoke" in text

@@ -69,3 +69,10 @@ def test_where_the_asr_spelled_the_name_its_sound_is_enough():
     assert closest_name(["Coral"], runs, 0.6, by_sound=True)[0].words == ("Kourou",)
     # half a name is not the name, whatever it sounds like
     assert closest_name(["White"], runs, 0.6, by_sound=True) is None
+
+
+def test_each_caption_word_is_sounded_on_its_own():
+    # "Pie Why" is P-W like *Paewai*; joined, its letters would read "piewhy", whose "ph" is a
+    # sound no one said. The ASR wrote the name there, so its sound is enough.
+    runs = name_runs(["Tamati Paewai"])
+    assert closest_name(["Pie", "Why"], runs, 0.6, by_sound=True)[0].words == ("Paewai",)
