@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
@@ -152,12 +153,32 @@ def pronunciations(words: Sequence[str]) -> set[tuple[str, ...]] | None:
             key = part.strip(".,;:!?\"()[]'")
             if not key:
                 continue
+            if key not in dictionary:
+                key = _without_accents(key)  # "Québec" is said as the dictionary's "quebec"
             if any(ch.isdigit() for ch in key) or key not in dictionary:
                 return None
             readings = {r + tuple(variant.split()) for r in readings for variant in dictionary[key]}
             if len(readings) > _MAX_PRONUNCIATIONS:
                 readings = set(sorted(readings)[:_MAX_PRONUNCIATIONS])
     return readings if readings != {()} else None
+
+
+def _without_accents(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+def vowels_unsaid(caption: Sequence[str], reading: Sequence[str]) -> int | None:
+    """How many of the caption's vowel sounds (its syllables) the reading does not say at all,
+    for the closest of their pronunciations (CMU Pronouncing Dictionary): 0 for "Tim ins" /
+    "Timmins" and for "filly buster" / "filibuster" (a vowel said otherwise), 1 for "Quebec
+    says" / "Quebec's" (the EH of "says"). None where the dictionary does not know a word."""
+    said, read = pronunciations(caption), pronunciations(reading)
+    if said is None or read is None:
+        return None
+    return min(
+        sum(op.tag == "delete" and x[op.src_pos][:1] in "AEIOU" for op in Levenshtein.editops(x, y))
+        for x in said for y in read
+    )
 
 
 def phonemes_changed(caption: Sequence[str], reading: Sequence[str]) -> float | None:

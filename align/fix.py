@@ -19,7 +19,7 @@ from rapidfuzz.distance import Indel
 
 from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
-from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity, pronunciations, runs_into_neighbour
+from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity, pronunciations, runs_into_neighbour, vowels_unsaid
 from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, doubled_letters_only, find_name_candidates, name_runs, name_similarity, sounds_like_name_edge, spoken_parts
 from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
@@ -565,8 +565,14 @@ class CaptionFixer:
             return None  # never shrink the captions by more words than a fix can account for
         # What keeps a clear case from being applied: it is then at most suspected.
         doubts = []
+        unsaid = vowels_unsaid(caption, fixed) if caption and fixed else None
         if dropped_words > 0 and (measured.dropped is None or measured.dropped > options.drop_log_prob):
             doubts.append(f"{dropped_words} caption word(s) would be dropped without evidence against each")
+        elif unsaid and (measured.dropped is None or measured.dropped > options.drop_log_prob):
+            # As many words, but syllables of the captions the reading does not say: a word
+            # dropped all the same ("Hydro-Québec says" / "Hydro Quebec's", where the normaliser
+            # reads the "'s" as "is"). It needs the same evidence.
+            doubts.append(f"{unsaid} syllable(s) of the captions would go unsaid without evidence against them")
         if self._splits_a_number(c0, c1, fixed, a0, a1):
             doubts.append("it would change part of a number the captions spell in more words")
         if similarity < options.suspect_similarity and not respelling:
