@@ -983,7 +983,13 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
             name = _person_name(entity.text, persons, entity.start, ctx.places, strong_slot=not recognised)
             if not name:
                 continue
-            later = [e for e, ok in candidates[index + 1:] if ok]
+            # A person named later in the sentence is the nearer voice. After a person the video
+            # credits, a lone word the video never names is not: this small recogniser calls a
+            # town a person out of place ("Dr NAME is an orthopaedic surgeon and Exeter.", the
+            # ASR's "and" for "in").
+            video_named = bool(_video_name_around(sentence, entity.start, entity.end, _VIDEO_PERSONS.get()))
+            later = [e for e, ok in candidates[index + 1:] if ok and not (
+                video_named and len(e.text.split()) == 1 and e.text.lower() not in _KNOWN_FIRST_NAMES.get())]
             # "..., NAME, asked people to look in on ... As she put it this morning:": the
             # pronoun of a cue that ends the turn points back to the person named last.
             quoted = (

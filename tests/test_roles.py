@@ -1248,3 +1248,21 @@ def test_someone_who_chairs_a_local_body_speaks_for_it():
     cheers = ("reporter", "After seven days in the desert Hemi Walters-Ruatapu crossed the line to chairs from runners half his age.")
     found = labelled(("anchor", "A runner of seventy has crossed the desert. Aroha Pene reports."), cheers, soundbite, close)
     assert found["grower"].role is PUBLIC
+
+
+def test_a_lone_word_the_recogniser_calls_a_person_does_not_take_the_soundbite_from_a_credited_name():
+    # The ASR's "and" for "in": "... a consultant cardiologist and Harrogate." This small
+    # recogniser then reads the town as a person, later in the sentence than the surgeon the
+    # description credits; a lone word the video never names is not the nearer voice.
+    metadata = VideoMetadata(id="x", title="Heart clinic waits grow",
+                             description="Health reporter Idris Penhallow reports, with cardiologist Dr Marisol Quennell-Abara.")
+    ask = ("anchor", "Waits for heart scans in Yorkshire are the longest in England. Idris Penhallow reports.")
+    report = ("reporter", "The clinic has one scanner for the whole county. Doctor Marisol Quennell-Abara is a consultant cardiologist and Harrogate.")
+    soundbite = ("doctor", "We could scan twice as many patients if we had the staff. Every week a patient waits matters.")
+    close = ("reporter", "The trust says a second scanner is on order. Idris Penhallow, Look North, Harrogate.")
+    found = labelled(ask, report, soundbite, close, metadata=metadata)
+    assert (found["doctor"].role, found["doctor"].name) == (GUEST, "Marisol Quennell-Abara")
+    # a person named after her is the nearer voice, as before
+    report = ("reporter", "Doctor Marisol Quennell-Abara is a consultant cardiologist. Her patient Tomasz Brill has waited a year.")
+    found = labelled(ask, report, soundbite, close, metadata=metadata)
+    assert found["doctor"].name != "Marisol Quennell-Abara"
