@@ -220,9 +220,12 @@ _GREETING_HEAD = re.compile(
 )
 _THANKS = r"(?i:thanks|thank\s+you|many\s+thanks)\b"
 # The turn after a voice heard once, opening with who that was: "That was NAME." / "The
-# museum's director, NAME." (the ASR may go on after a comma: "..., NAME, the sketch is ...").
+# museum's director, NAME." (the ASR may go on after a comma: "..., NAME, the sketch is ...",
+# and leave out the title's comma: "The museum's director NAME, the sketch is ...").
 _NAMED_AFTER = re.compile(
-    r"^(?:(?i:that\s+was)\s+(?P<desc>(?:[\w'\u2019-]+\s+){0,5}?)|(?P<title>(?:[\w'\u2019-]+\s+){0,4}[\w'\u2019-]+),\s+)"
+    r"^(?:(?i:that\s+was)\s+(?P<desc>(?:[\w'\u2019-]+\s+){0,5}?)|(?P<title>(?:[\w'\u2019-]+\s+){0,4}[\w'\u2019-]+),\s+"
+    # (without the comma, the title ends on a lower-case word)
+    r"|(?P<bare_title>(?:[\w'\u2019-]+\s+){0,4}[a-z][\w'\u2019-]*)\s+(?=[A-Z]))"
     r"(?P<name>[A-Z][^,.?!]*?)\s*(?:[.?!]|$|"
     # "That was NAME, a spokesperson for the transport department.": who, after the name.
     r"(?<=\S),\s+(?P<appos>(?i:an?|the)\s+[^,.?!]{3,80}?)\s*(?:[.?!,]|$)|"
@@ -1127,7 +1130,7 @@ def _start_of_turn_clues(previous: _Turn, turn: _Turn, ctx: _Context) -> list[_C
         name = _person_name(named_after.group("name"), persons, named_after.start("name"), ctx.places, strong_slot=True)
         said_who = named_after.group("desc") is not None
         appositive = named_after.group("appos") if said_who else None
-        described = next(filter(None, (_describe_role(text) for text in (named_after.group("title"), named_after.group("desc"), appositive) if text)), None)
+        described = next(filter(None, (_describe_role(text) for text in (named_after.group("title") or named_after.group("bare_title"), named_after.group("desc"), appositive) if text)), None)
         whole = name is not None and _strip_title(named_after.group("name").strip()) == name  # the name and nothing more
         if whole and len(name.split()) >= 2 and (said_who or described):
             clues.append(_Clue(previous.speaker, "named right after speaking", head[: named_after.end()], turn.index, name=name, role=described, weight=2.0))

@@ -822,13 +822,15 @@ def test_a_reporter_handed_over_to_who_puts_a_caller_on_the_line_stays_a_reporte
 
 
 def test_a_voice_named_right_after_it_speaks_gets_that_name_and_role():
-    found = labelled(
-        ("anchor", "A rare manuscript has gone back on show in Durham. Our reporter Ines Halloran-Bey went to see it."),
-        ("reporter", "The pages were rescued from a flooded cellar last winter. Inside the library, the mood was one of quiet pride."),
-        ("librarian", "Every page had to be dried by hand, one at a time, over nine months."),
-        ("reporter", "The library's director, Martina Mbeki-Forsyth, the manuscript will stay on show until June. Ines Halloran-Bey, Northern Post, Durham."),
-    )
-    assert (found["librarian"].role, found["librarian"].name) == (OFFICIAL, "Martina Mbeki-Forsyth")
+    # with the title's comma, or without it as Whisper often writes it
+    for named in ("The library's director, Martina Mbeki-Forsyth,", "The library's director Martina Mbeki-Forsyth,"):
+        found = labelled(
+            ("anchor", "A rare manuscript has gone back on show in Durham. Our reporter Ines Halloran-Bey went to see it."),
+            ("reporter", "The pages were rescued from a flooded cellar last winter. Inside the library, the mood was one of quiet pride."),
+            ("librarian", "Every page had to be dried by hand, one at a time, over nine months."),
+            ("reporter", f"{named} the manuscript will stay on show until June. Ines Halloran-Bey, Northern Post, Durham."),
+        )
+        assert (found["librarian"].role, found["librarian"].name) == (OFFICIAL, "Martina Mbeki-Forsyth"), named
     # "That was NAME." names the voice before, whatever its description
     found = labelled(
         ("anchor", "Rents in the city rose again this spring. Our reporter Ines Halloran-Bey has this story."),
