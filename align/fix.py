@@ -590,7 +590,11 @@ class CaptionFixer:
         if any(_SPELLED_OUT.search(w) for w in fixed):
             # "b-o-d-h-r" for *bodhrán*: how Whisper writes what it cannot read, not a word.
             doubts.append("the reading spells letters out")
-        if rare and not asr_is_name and similarity >= options.suspect_similarity:
+        # Evidence as strong as an unlike reading needs (a name's margin, the ASR near-certain)
+        # is more than the model's say alone: "second doze" heard as *dose* at 14.7 nats and
+        # 0.99 is fixed; "quay" heard as "key" (10.0 nats, the ASR at 0.73) stays suspected.
+        beyond_prior = margin >= options.unlike_reading_margin and probability >= options.unlike_reading_probability
+        if rare and not asr_is_name and similarity >= options.suspect_similarity and not beyond_prior:
             doubts.append(f"{' '.join(rare)!r} is a real, rare word")
         elif same_letters and len(spoken_fixed) < len(spoken_caption):
             # "head teachers" / "headteachers", "car parks" / "carparks": a compound the language

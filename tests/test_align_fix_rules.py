@@ -544,3 +544,17 @@ def test_a_reading_that_leaves_a_syllable_unsaid_drops_a_word_and_needs_evidence
     text, _ = fixed_text("Power is back and Hydro-Québec cells crews are out", "Power is back and Hydro-Québec sells crews are out",
                          StubScorer({"cells": -8.0}))
     assert "Hydro-Québec sells crews" in text
+
+
+def test_a_rare_real_word_gives_way_only_to_evidence_an_unlike_reading_would_need():
+    # "doze" heard as *dose* with a name's margin and the ASR near-certain: more than Whisper's
+    # prior for the commoner word, so fixed; the same margin with the ASR unsure stays suspected.
+    captions = "Health officials say the second doze matters most for young children"
+    heard = "Health officials say the second dose matters most for young children"
+    text, _ = fixed_text(captions, heard, StubScorer({"doze": -14.0}), probability={"dose": 0.99})
+    assert text == heard
+    text, corrections = fixed_text(captions, heard, StubScorer({"doze": -14.0}), probability={"dose": 0.75})
+    assert text == captions and [c.status for c in corrections] == [CorrectionStatus.SUSPECTED]
+    # a margin below a name's keeps it suspected, however sure the ASR
+    text, _ = fixed_text(captions, heard, StubScorer({"doze": -7.0}), probability={"dose": 0.99})
+    assert text == captions
