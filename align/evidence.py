@@ -261,6 +261,38 @@ def _written_forms(texts: Iterable[str]) -> set[str]:
     return {_written_form(token) for text in texts for token in text.split()} - {""}
 
 
+# Shorter words are too often two real words run together ("into", "onto").
+MIN_CLOSED_LETTERS = 6
+
+
+def _letters_of(word: str) -> str:
+    return "".join(ch for ch in word.lower() if ch.isalpha())
+
+
+def _closed_words(texts: Iterable[str]) -> tuple[dict[str, str], set[str]]:
+    """The title's and description's words of letters only (``MIN_CLOSED_LETTERS`` or more), by
+    their letters, as written inside a sentence: a word that opens one ("Hailstorm strips ...")
+    is lower-cased unless the video also writes it capitalised elsewhere (a name: "Peachland");
+    and every pair of neighbouring words, in lower-case letters."""
+    inside: dict[str, str] = {}
+    opening: dict[str, str] = {}
+    pairs: set[str] = set()
+    for text in texts:
+        tokens = text.split()
+        for position, token in enumerate(tokens):
+            form, before = _written_form(token), tokens[position - 1] if position else ""
+            letters = _letters_of(form)
+            if before and letters and not re.search(r"[.,;:!?]$", before):
+                pairs.add(f"{_letters_of(before)} {letters}")
+            if not form.isalpha() or len(form) < MIN_CLOSED_LETTERS:
+                continue
+            starts_sentence = not before or bool(re.search(r"[.!?:]$", before))
+            (opening if starts_sentence else inside).setdefault(letters, form)
+    closed = {letters: form.lower() for letters, form in opening.items()}
+    closed.update(inside)
+    return closed, pairs
+
+
 @dataclass
 class EntityLexicon:
     """Names and rare words the video spells itself: title, description, and the captions'
@@ -273,6 +305,11 @@ class EntityLexicon:
     # Every word as the title and description write it ("U.S.", "nail-biter"): where two
     # spellings say the same sounds, the audio cannot choose, the video's own writing can.
     written: set[str] = field(default_factory=set)
+    # Words of six letters or more the title and description write as one ("hailstorm"), by
+    # their letters, in the form they take inside a sentence; and the word pairs they write
+    # ("walk out"). A caption that splits such a word writes two words where the video has one.
+    closed: dict[str, str] = field(default_factory=dict)
+    pairs: set[str] = field(default_factory=set)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], extra: Iterable[str] = ()) -> EntityLexicon:
@@ -298,7 +335,17 @@ class EntityLexicon:
             ):
                 continue
             cls._add(phrases, phrase)
-        return cls(phrases, set(trusted), _written_forms([t for t in (title, description) if t]))
+        texts = [t for t in (title, description) if t]
+        closed, pairs = _closed_words(texts)
+        return cls(phrases, set(trusted), _written_forms(texts), closed, pairs)
+
+    def written_as_one(self, first: str, second: str) -> str | None:
+        """The one word the title or description write for two caption words of its letters
+        ("hail storm" -> "hailstorm"), unless the video writes the two words apart as well."""
+        joined = _letters_of(first) + _letters_of(second)
+        if f"{_letters_of(first)} {_letters_of(second)}" in self.pairs:
+            return None
+        return self.closed.get(joined)
 
     @staticmethod
     def _add(phrases: dict[str, str], phrase: str) -> None:

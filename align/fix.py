@@ -124,6 +124,14 @@ def split_block(caption: Sequence[str], asr: Sequence[str]) -> list[tuple[int, i
     return _merge_unpaired(spans[::-1])
 
 
+# Words after which the next is a verb, and a following particle its own word ("to walk out",
+# "they walk out", "will sign up").
+_VERB_BEFORE = frozenset(
+    "to will would can could may might must should shall do does did don't doesn't didn't won't "
+    "can't cannot i you we they he she it".split()
+)
+
+
 # A caption-only group of more words than this stays on its own (kept: no ASR word speaks
 # against it) instead of joining a neighbouring group, where one ASR word would once "cover"
 # a 22-word soundbite the ASR never heard.
@@ -758,7 +766,9 @@ class CaptionFixer:
         insertions: dict[int, list[Correction]] = {}  # caption index before which words go
         corrections: list[Correction] = []
         named: set[int] = set()
-        for c0, c1, correction in self._name_pass():
+        for c0, c1, correction in self._name_pass() + self._written_as_one_pass():
+            if named & set(range(c0, c1)):
+                continue
             corrections.append(correction)
             if correction.status is CorrectionStatus.FIXED:
                 decisions[c0] = (c1, correction)
@@ -907,6 +917,32 @@ class CaptionFixer:
                     written |= parts
                 decided.append((candidate.start, candidate.end, correction))
         return decided
+
+    def _written_as_one_pass(self) -> list[tuple[int, int, Correction]]:
+        """Two lower-case caption words whose letters are one common word the title or
+        description write ("hail storm" where the video writes *hailstorm*): the same sounds, so
+        the video's writing decides, whatever the ASR heard there (Whisper writes such words
+        apart as often as the captioner). Never after a word that makes the first a verb ("voted
+        to walk out", "they walk out"): a verb and its particle are two words, whatever noun the
+        video writes with their letters; nor where the video writes the two words apart too."""
+        words = [w.text for w in self.alignment.caption_words]
+        found = []
+        for i in range(len(words) - 1):
+            first, second = words[i], words[i + 1].rstrip(",.;:?!")
+            if not (first.isalpha() and second.isalpha() and first.islower() and second.islower()):
+                continue
+            if i > 0 and words[i - 1].lower().strip(",.;:?!") in _VERB_BEFORE:
+                continue
+            form = self.lexicon.written_as_one(first, second)
+            if form is None or not form.islower():
+                continue  # a name the video spells is the name pass's and the respelling rule's
+            fixed = form + words[i + 1][len(second):]
+            start, end = self.alignment.times[i][0], self.alignment.times[i + 1][1]
+            reason = "same letters, one word as the title or description write it"
+            evidence = {"video_form": form}
+            found.append((i, i + 2, Correction(start, end, self._speaker_at(self._partners()[i]), [words[i], words[i + 1]], [fixed],
+                                               reason, 0.9, CorrectionStatus.FIXED, evidence)))
+        return found
 
     def _name_sounds(self, edge: list[str], run: NameRun, at_start: bool) -> bool:
         """Whether words beside a name candidate may be the name's own sounds, none of them one

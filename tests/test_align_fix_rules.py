@@ -558,3 +558,22 @@ def test_a_rare_real_word_gives_way_only_to_evidence_an_unlike_reading_would_nee
     # a margin below a name's keeps it suspected, however sure the ASR
     text, _ = fixed_text(captions, heard, StubScorer({"doze": -7.0}), probability={"dose": 0.99})
     assert text == captions
+
+
+def test_two_caption_words_the_video_writes_as_one_common_word_are_joined():
+    # The title and description write *hailstorm*; the captions split it, and Whisper heard
+    # "Vail Storm" there: the same letters, the same sounds, so the video's writing decides.
+    title, description = "Hailstorm strips orchards", "A ten-minute hailstorm has wrecked the apple crop."
+    captions = "Growers are counting the cost after a ten minute hail storm tore through the orchards"
+    heard = "Growers are counting the cost after a ten minute Vail Storm tore through the orchards"
+    text, corrections = fixed_text(captions, heard, StubScorer({}), title, description)
+    assert "ten minute hailstorm tore" in text
+    assert any(c.fixed_words == ["hailstorm"] and c.status is CorrectionStatus.FIXED for c in corrections)
+    # a verb and its particle stay two words, whatever noun the video writes with their letters
+    captions = "The union says its pilots will walk out next month unless the airline talks"
+    text, _ = fixed_text(captions, captions, StubScorer({}), "Pilots back a walkout", "The pilots' union has called a walkout.")
+    assert "will walk out next" in text
+    # and so do two words the video writes apart as well
+    captions = "Pilots called the walk out after talks failed on Friday night"
+    text, _ = fixed_text(captions, captions, StubScorer({}), "Pilots back a walkout", "Pilots voted to walk out next month.")
+    assert "the walk out after" in text
