@@ -922,7 +922,7 @@ class CaptionFixer:
         """Two lower-case caption words whose letters are one common word the title or
         description write ("hail storm" where the video writes *hailstorm*): the same sounds, so
         the video's writing decides, whatever the ASR heard there (Whisper writes such words
-        apart as often as the captioner). Never after a word that makes the first a verb ("voted
+        apart too: "cyber attack"). Never after a word that makes the first a verb ("voted
         to walk out", "they walk out"): a verb and its particle are two words, whatever noun the
         video writes with their letters; nor where the video writes the two words apart too."""
         words = [w.text for w in self.alignment.caption_words]
