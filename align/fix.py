@@ -573,10 +573,10 @@ class CaptionFixer:
             return None  # never shrink the captions by more words than a fix can account for
         # What keeps a clear case from being applied: it is then at most suspected.
         doubts = []
-        unsaid = vowels_unsaid(caption, fixed) if caption and fixed else None
-        if dropped_words > 0 and (measured.dropped is None or measured.dropped > options.drop_log_prob):
+        no_drop_evidence = measured.dropped is None or measured.dropped > options.drop_log_prob
+        if dropped_words > 0 and no_drop_evidence:
             doubts.append(f"{dropped_words} caption word(s) would be dropped without evidence against each")
-        elif unsaid and (measured.dropped is None or measured.dropped > options.drop_log_prob):
+        elif no_drop_evidence and caption and fixed and (unsaid := vowels_unsaid(caption, fixed)):
             # As many words, but syllables of the captions the reading does not say: a word
             # dropped all the same ("Hydro-Québec says" / "Hydro Quebec's", where the normaliser
             # reads the "'s" as "is"). It needs the same evidence.
