@@ -48,6 +48,9 @@ class AcousticScorer:
             language=(language or "en") if model.model.is_multilingual else "en",
         )
         self._encoded: dict[float, tuple[object, int]] = {}
+        # Token log-probabilities of the readings scored over the current window: a caption
+        # reading is compared with several candidates (its homophones, a name's spellings).
+        self._scored: dict[tuple[str, str | None], tuple[list[int], list[float]]] = {}
 
     def _encode(self, start: float):
         """Encoder output for the 30 s of audio from ``start``: every reading of every
@@ -60,6 +63,7 @@ class AcousticScorer:
             features = self.model.feature_extractor(chunk)[..., :-1]
             num_frames = min(features.shape[-1], 3000)
             self._encoded = {key: (self.model.encode(pad_or_trim(features)), num_frames)}
+            self._scored = {}
         return self._encoded[key]
 
     def token_log_probs(self, start: float, text: str, prompt: str | None = None) -> tuple[list[int], list[float]] | None:
@@ -77,10 +81,14 @@ class AcousticScorer:
         if len(tokens) + len(start_sequence) >= MAX_DECODER_POSITIONS:
             return None
         encoder_output, num_frames = self._encode(start)
-        result = self.model.model.align(
-            encoder_output, start_sequence, [tokens], [num_frames], median_filter_width=7
-        )[0]
-        return list(tokens), [math.log(max(p, 1e-12)) for p in result.text_token_probs]
+        key = (text.strip(), prompt)
+        if key not in self._scored:
+            result = self.model.model.align(
+                encoder_output, start_sequence, [tokens], [num_frames], median_filter_width=7
+            )[0]
+            self._scored[key] = (list(tokens), [math.log(max(p, 1e-12)) for p in result.text_token_probs])
+        tokens_scored, log_probs = self._scored[key]
+        return list(tokens_scored), list(log_probs)
 
     def log_likelihood(self, start: float, text: str, prompt: str | None = None) -> float | None:
         """Sum of token log-probabilities of ``text`` over the audio from ``start`` (None: no evidence)."""
