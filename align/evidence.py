@@ -171,6 +171,39 @@ def pronunciations(words: Sequence[str]) -> set[tuple[str, ...]] | None:
     return readings if readings != {()} else None
 
 
+@lru_cache(maxsize=1)
+def _words_by_sound() -> dict[str, tuple[str, ...]]:
+    by_sound: dict[str, list[str]] = {}
+    for word, variants in _pronouncing_dictionary().items():
+        for phones in variants:
+            by_sound.setdefault(phones, []).append(word)
+    return {phones: tuple(words) for phones, words in by_sound.items()}
+
+
+def _spelling_variants(first: str, second: str) -> bool:
+    """Whether two words are one word in British and American spelling ("centre" / "center",
+    "licence" / "license", after breame's lists): a matter of the captions' style."""
+    from breame.spelling import get_american_spelling, get_british_spelling
+
+    return second in (get_american_spelling(first), get_british_spelling(first)) or first in (
+        get_american_spelling(second),
+        get_british_spelling(second),
+    )
+
+
+def homophones(word: str) -> list[str]:
+    """The other words said exactly as ``word`` is, stress aside (CMU Pronouncing Dictionary),
+    lower-case: "peek" -> peak, peke, pique. Not the word's other spelling ("centre" /
+    "center"): that is the same word. Empty where the dictionary does not know it."""
+    key = word.lower()
+    variants = _pronouncing_dictionary().get(key)
+    if not variants or not key.isalpha():
+        return []
+    by_sound = _words_by_sound()
+    found = {other for phones in variants for other in by_sound[phones] if other != key and other.isalpha()}
+    return sorted(other for other in found if not _spelling_variants(key, other))
+
+
 def _without_accents(word: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 

@@ -17,9 +17,9 @@ from typing import Sequence
 
 from rapidfuzz.distance import Indel
 
-from align.alignment import Alignment, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
+from align.alignment import Alignment, Block, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
-from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, phonemes_changed, phonetic_similarity, pronunciations, runs_into_neighbour, vowels_unsaid
+from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, homophones, phonemes_changed, phonetic_similarity, pronunciations, runs_into_neighbour, vowels_unsaid
 from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, doubled_letters_only, find_name_candidates, name_runs, name_similarity, sounds_like_name_edge, spoken_parts
 from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
@@ -282,6 +282,22 @@ def _open_compounds_kept(caption: Sequence[str], fixed: Sequence[str], common: f
 _SPELLED_OUT = re.compile(r"(?:^|[^\w-])\w-\w-\w(?:-|$)|(?:^|[^\w.])[a-z]\.[a-z]\.[a-z](?:\.|$)")
 
 
+def _rare_words_replaced(caption: Sequence[str], fixed: Sequence[str], options: FixOptions) -> list[str]:
+    """The caption's real but rare words a reading would replace (``rare_word_zipf``), and its
+    uncommon ones replaced by a far commoner reading (``uncommon_word_zipf``,
+    ``common_reading_gap``): the model's preference alone is no evidence against them."""
+    caption_lower, fixed_lower = {w.lower() for w in caption}, {f.lower() for f in fixed}
+    reading_zipf = min((_zipf(plain(f).lower()) for f in fixed if f.lower() not in caption_lower), default=0.0)
+    return [
+        w for w in caption
+        if w.lower() not in fixed_lower
+        and (
+            _is_rare_real_word(w, options.rare_word_zipf)
+            or _is_rare_real_word(w, options.uncommon_word_zipf) and reading_zipf - _zipf(plain(w).lower()) >= options.common_reading_gap
+        )
+    ]
+
+
 def _number_dropped(caption: Sequence[str], fixed: Sequence[str]) -> bool:
     """Whether the caption words hold a number and the reading holds none. "one" is also a
     pronoun ("no one", "the one") and the captions' spelling of "won": no number to protect."""
@@ -317,6 +333,7 @@ class CaptionFixer:
         self._window_start: float | None = None
         self._window_first_word = 0
         self._partner: list[int] | None = None
+        self._cased: bool | None = None
 
     def _speaker_at(self, asr_index: int) -> str | None:
         words = self.alignment.asr_words
@@ -521,16 +538,7 @@ class CaptionFixer:
             and not any(_only_common_words([w], options.common_word_zipf) for w in caption[1:])
         ):
             dropped_words = 0  # the same sounds in fewer words ("peach land" / "Peachland"): nothing dropped
-        caption_lower, fixed_lower = {w.lower() for w in caption}, {f.lower() for f in fixed}
-        reading_zipf = min((_zipf(plain(f).lower()) for f in fixed if f.lower() not in caption_lower), default=0.0)
-        rare = [
-            w for w in caption
-            if w.lower() not in fixed_lower
-            and (
-                _is_rare_real_word(w, options.rare_word_zipf)
-                or _is_rare_real_word(w, options.uncommon_word_zipf) and reading_zipf - _zipf(plain(w).lower()) >= options.common_reading_gap
-            )
-        ]
+        rare = _rare_words_replaced(caption, fixed, options)
         evidence = {
             "log_likelihood_margin": None if measured is None else round(measured.raw, 2),
             "per_token_margin": None if margin is None else round(margin, 2),
@@ -782,7 +790,16 @@ class CaptionFixer:
                     if correction.status is CorrectionStatus.FIXED:
                         decisions[c0] = (c1, correction)
                 continue
+            suspected_homophones = {}
+            for i, correction in self._homophones(block, named):
+                if correction.status is CorrectionStatus.FIXED:
+                    corrections.append(correction)
+                    decisions[i] = (i + 1, correction)
+                    named.add(i)
+                else:
+                    suspected_homophones[i] = correction
             if block.kind is BlockKind.MATCH:
+                corrections += suspected_homophones.values()
                 continue
             cap = [w.text for w in alignment.caption_words[block.cap_start : block.cap_end]]
             asr = [w.word for w in alignment.asr_words[block.asr_start : block.asr_end]]
@@ -790,17 +807,20 @@ class CaptionFixer:
                 c0, c1 = block.cap_start + c0, block.cap_start + c1
                 a0, a1 = block.asr_start + a0, block.asr_start + a1
                 if named & set(range(c0, c1)) or (c0 == c1 and c0 in named):
-                    continue  # decided as part of a name
+                    continue  # decided as part of a name, or as a homophone
                 correction = self.decide(c0, c1, a0, a1)
                 if correction is None:
                     continue
                 corrections.append(correction)
+                for i in range(c0, c1):
+                    suspected_homophones.pop(i, None)  # listed once, as the disagreement's
                 if correction.status is not CorrectionStatus.FIXED:
                     continue
                 if c1 > c0:
                     decisions[c0] = (c1, correction)
                 else:
                     insertions.setdefault(c0, []).append(correction)
+            corrections += suspected_homophones.values()
         corrections.sort(key=lambda c: (c.start, c.end))
         return FixResult(self._apply(decisions, insertions), corrections)
 
@@ -942,6 +962,67 @@ class CaptionFixer:
             evidence = {"video_form": form}
             found.append((i, i + 2, Correction(start, end, self._speaker_at(self._partners()[i]), [words[i], words[i + 1]], [fixed],
                                                reason, 0.9, CorrectionStatus.FIXED, evidence)))
+        return found
+
+    def _homophones(self, block: Block, taken: set[int]) -> list[tuple[int, Correction]]:
+        """A caption word said exactly as another word is ("the rode back" for *road*, "at its
+        peek" for *peak*, after the CMU Pronouncing Dictionary), which the ASR may write the
+        same way: the other word is proposed itself. The sounds cannot tell the two apart, so
+        the audio's preference is what the words around say; it is decided as any fix (both
+        models prefer it by the margins a fix needs; within ``flip_band`` below them the word
+        is suspected, below that it is not listed), and a rare caption word yields only to what
+        an unlike reading needs. Only words paired one to one with an ASR word, and between the
+        language's commonest words and its rare ones: "to" / "too" or "there" / "their" are
+        most of any transcript and would each cost a comparison, and a homophone the language
+        rarely writes ("peke", "pique") is left out: the dictionary's rare entries are mostly
+        names ("Rohde" for "road")."""
+        options = self.options
+        one_to_one = block.cap_end - block.cap_start == block.asr_end - block.asr_start
+        if self.scorer is None or block.kind not in (BlockKind.MATCH, BlockKind.SUBSTITUTION) or not one_to_one:
+            return []
+        alignment = self.alignment
+        if self._cased is None:
+            self._cased = _captions_use_case([w.text for w in alignment.caption_words])
+        found = []
+        for offset in range(block.cap_end - block.cap_start):
+            i, a0 = block.cap_start + offset, block.asr_start + offset
+            word = alignment.caption_words[i].text
+            core = plain(word)
+            if i in taken or not core.isalpha() or (self._cased and not core.islower()) or _zipf(core.lower()) >= options.common_word_zipf:
+                continue
+            if _is_number_word(core):
+                continue  # "four" / "fore": a number is the number rules' to decide
+            candidates = [c for c in homophones(core) if options.rare_word_zipf <= _zipf(c) < options.common_word_zipf and not _is_number_word(c)]
+            measured = [(m.value, c) for c in candidates if (m := self._compare(a0, a0 + 1, [c], [core])) is not None]
+            if not measured:
+                continue
+            margin, candidate = max(measured)
+            if margin < options.fix_margin - options.flip_band:
+                continue
+            second = self._compare(a0, a0 + 1, [candidate], [core], self.judge) if self.judge is not None else None
+            if second is not None and second.value < options.judge_margin - options.flip_band:
+                continue  # the other model does not lean to it at all
+            reasons = [f"said as {core!r} is; the audio and the words around prefer it by {margin:.1f} nats (per token)"]
+            heard = alignment.asr_words[a0]
+            probability = heard.probability if _letters([heard.word]) == _letters([candidate]) else 0.0
+            evidence = {"per_token_margin": round(margin, 2), "second_judge_margin": None if second is None else round(second.value, 2),
+                        "asr_probability": round(float(probability), 3)}
+            if margin < options.fix_margin:
+                reasons.append(f"a fix needs {options.fix_margin:.1f}")
+            # As for any reading: a rare word the captioner wrote ("charged at the quay", which
+            # both models would write "key") yields only to an unlike reading's evidence.
+            beyond_prior = margin >= options.unlike_reading_margin and probability >= options.unlike_reading_probability
+            if _rare_words_replaced([core], [candidate], options) and not beyond_prior:
+                reasons.append(f"{core!r} is a real, rare word")
+            if second is not None and second.value < options.judge_margin:
+                reasons.append(f"the second judge prefers it by {second.value:.1f} nats only")
+            clear = len(reasons) == 1
+            written = candidate.upper() if len(core) > 1 and core.isupper() else candidate.capitalize() if core[:1].isupper() else candidate
+            fixed = word.replace(core, written, 1)  # with the caption's punctuation
+            start, end = alignment.times[i]
+            status = CorrectionStatus.FIXED if clear else CorrectionStatus.SUSPECTED
+            found.append((i, Correction(start, end, self._speaker_at(a0), [word], [fixed], "; ".join(reasons),
+                                        0.9 if clear else 0.5, status, evidence)))
         return found
 
     def _name_sounds(self, edge: list[str], run: NameRun, at_start: bool) -> bool:

@@ -452,7 +452,8 @@ def test_a_short_rare_word_is_not_replaced_by_a_common_one_that_sounds_alike():
     # heard it; the decoder's common sound-alike ("or", "you") is no evidence against it.
     captions = "Kia ora and welcome to the news from the east coast tonight"
     heard = "Kia or and welcome to the news from the east coast tonight"
-    text, corrections = fixed_text(captions, heard, StubScorer({"ora": -9.0}))
+    # (nor does the decoder expect "aura", the homophone: the stub's unknown words are likely)
+    text, corrections = fixed_text(captions, heard, StubScorer({"ora": -9.0, "aura": -9.0}))
     assert text == captions
     assert [c.status for c in corrections] == [CorrectionStatus.SUSPECTED]
     assert "'ora' is a real, rare word" in corrections[0].reason
@@ -577,3 +578,34 @@ def test_two_caption_words_the_video_writes_as_one_common_word_are_joined():
     captions = "Pilots called the walk out after talks failed on Friday night"
     text, _ = fixed_text(captions, captions, StubScorer({}), "Pilots back a walkout", "Pilots voted to walk out next month.")
     assert "the walk out after" in text
+
+
+def test_a_word_said_as_another_is_is_fixed_where_the_words_around_prefer_the_other():
+    # Whisper wrote the captions' "peek" too: the homophone is proposed itself
+    captions = "Traffic was heavy and at its peek the queue ran for six miles"
+    text, corrections = fixed_text(captions, captions, StubScorer({"peek": -8.0}))
+    assert "at its peak the queue" in text
+    fix = next(c for c in corrections if c.caption_words == ["peek"])
+    assert fix.status is CorrectionStatus.FIXED and fix.fixed_words == ["peak"]
+    # a preference within the flip band below a fix's margin: suspected, the captions kept
+    text, corrections = fixed_text(captions, captions, StubScorer({"peek": -3.0}))
+    assert text == captions
+    assert [c.status for c in corrections if c.caption_words == ["peek"]] == [CorrectionStatus.SUSPECTED]
+    # below that, nothing is listed
+    _, corrections = fixed_text(captions, captions, StubScorer({"peek": -1.0}))
+    assert not corrections
+
+
+def test_a_homophone_is_never_another_spelling_a_name_or_one_of_the_commonest_words():
+    # British and American spellings of one word are the captions' style
+    captions = "The evacuation centre is asking for blankets and camp beds tonight"
+    text, corrections = fixed_text(captions, captions, StubScorer({"centre": -9.0}))
+    assert text == captions and not corrections
+    # a capitalised word in captions that use case is a name ("Rode", not *road*)
+    captions = "Police named the driver as Anna Rode of Leeds on Tuesday"
+    text, corrections = fixed_text(captions, captions, StubScorer({"Rode": -9.0}))
+    assert text == captions and not corrections
+    # "to" / "too": the commonest words are not looked at
+    captions = "Residents say it is to late to save the old pier now"
+    text, corrections = fixed_text(captions, captions, StubScorer({"to": -9.0}))
+    assert text == captions and not corrections
