@@ -31,6 +31,8 @@ WINDOW_PADDING = 0.4
 
 # Whisper's decoder has 448 learned positions (prompt and text together).
 MAX_DECODER_POSITIONS = 448
+# Encoder outputs a scorer keeps (see ``AcousticScorer._encode``).
+ENCODED_WINDOWS = 3
 
 
 class AcousticScorer:
@@ -48,23 +50,34 @@ class AcousticScorer:
             language=(language or "en") if model.model.is_multilingual else "en",
         )
         self._encoded: dict[float, tuple[object, int]] = {}
-        # Token log-probabilities of the readings scored over the current window: a caption
+        # Token log-probabilities of the readings scored over each kept window: a caption
         # reading is compared with several candidates (its homophones, a name's spellings).
-        self._scored: dict[tuple[str, str | None], tuple[list[int], list[float]]] = {}
+        self._scored: dict[tuple[float, str, str | None], tuple[list[int], list[float]]] = {}
 
-    def _encode(self, start: float):
+    def _encode(self, start: float) -> tuple[float, tuple[object, int]]:
         """Encoder output for the 30 s of audio from ``start``: every reading of every
-        disagreement inside that stretch reuses it (the encoder pass is most of the cost)."""
+        disagreement inside that stretch reuses it (the encoder pass is most of the cost).
+        The last ``ENCODED_WINDOWS`` are kept: a look at a word between disagreements may
+        need a window of its own (about 3 MB each for base)."""
         from faster_whisper.audio import pad_or_trim
 
         key = round(start, 2)
         if key not in self._encoded:
+            if len(self._encoded) >= ENCODED_WINDOWS:
+                oldest = next(iter(self._encoded))
+                del self._encoded[oldest]
+                self._scored = {k: v for k, v in self._scored.items() if k[0] != oldest}
             chunk = read_span(self.audio, max(0.0, start), start + 30.0)
             features = self.model.feature_extractor(chunk)[..., :-1]
             num_frames = min(features.shape[-1], 3000)
-            self._encoded = {key: (self.model.encode(pad_or_trim(features)), num_frames)}
-            self._scored = {}
-        return self._encoded[key]
+            self._encoded[key] = (self.model.encode(pad_or_trim(features)), num_frames)
+        return key, self._encoded[key]
+
+    def token_count(self, text: str) -> int:
+        """How many tokens ``text`` is as the start of a longer text: Whisper's tokenizer
+        splits text at spaces before it merges, so the tokens of words are a prefix of the
+        tokens of those words and more."""
+        return len(self.tokenizer.encode(" " + text.strip())) if text.strip() else 0
 
     def token_log_probs(self, start: float, text: str, prompt: str | None = None) -> tuple[list[int], list[float]] | None:
         """The tokens of ``text`` and the log-probability of each as the transcript of the audio
@@ -80,8 +93,8 @@ class AcousticScorer:
             start_sequence = [self.tokenizer.sot_prev, *self.tokenizer.encode(" " + prompt.strip())[: MAX_DECODER_POSITIONS // 4], *start_sequence]
         if len(tokens) + len(start_sequence) >= MAX_DECODER_POSITIONS:
             return None
-        encoder_output, num_frames = self._encode(start)
-        key = (text.strip(), prompt)
+        window, (encoder_output, num_frames) = self._encode(start)
+        key = (window, text.strip(), prompt)
         if key not in self._scored:
             result = self.model.model.align(
                 encoder_output, start_sequence, [tokens], [num_frames], median_filter_width=7

@@ -399,6 +399,21 @@ class CaptionFixer:
             dropped = sum(extra) / len(extra)
         return Margin(raw, value, dropped)
 
+    def _ceiling(self, a0: int, a1: int, caption: Sequence[str]) -> float | None:
+        """The most any reading in the place of ASR words a0..a1 can beat ``caption`` by (see
+        ``_compare``): what the caption reading's tokens from there to the window's end lose,
+        since another reading's tokens lose nothing at best. One scoring of the caption reading
+        rules out every candidate where the audio and the words around already expect it."""
+        window = self._window(a0, a1) if self.scorer is not None else None
+        if window is None:
+            return None
+        before, after = window
+        as_text = lambda words: " ".join(w for w in words if w)
+        scored = self.scorer.token_log_probs(self._window_start, as_text(before + [plain(w) for w in caption] + after))
+        if scored is None:
+            return None
+        return -sum(scored[1][self.scorer.token_count(as_text(before)) :])
+
     def _margin(self, c0: int, c1: int, a0: int, a1: int) -> Margin | None:
         """The ASR reading against the caption reading over a window around the disagreement."""
         caption = [w.text for w in self.alignment.caption_words[c0:c1]]
@@ -983,6 +998,18 @@ class CaptionFixer:
         alignment = self.alignment
         if self._cased is None:
             self._cased = _captions_use_case([w.text for w in alignment.caption_words])
+        # The windows the disagreements are scored in are left where they were: a look at a
+        # word between them must not move them (their margins move by up to a nat with the
+        # window's start, as with the CPU's instruction set).
+        windows = self._window_start, self._window_first_word
+        try:
+            return self._homophones_of(block, taken)
+        finally:
+            self._window_start, self._window_first_word = windows
+
+    def _homophones_of(self, block: Block, taken: set[int]) -> list[tuple[int, Correction]]:
+        options = self.options
+        alignment = self.alignment
         found = []
         for offset in range(block.cap_end - block.cap_start):
             i, a0 = block.cap_start + offset, block.asr_start + offset
@@ -993,6 +1020,8 @@ class CaptionFixer:
             if _is_number_word(core):
                 continue  # "four" / "fore": a number is the number rules' to decide
             candidates = [c for c in homophones(core) if options.rare_word_zipf <= _zipf(c) < options.common_word_zipf and not _is_number_word(c)]
+            if not candidates or (ceiling := self._ceiling(a0, a0 + 1, [core])) is not None and ceiling < options.fix_margin - options.flip_band:
+                continue
             measured = [(m.value, c) for c in candidates if (m := self._compare(a0, a0 + 1, [c], [core])) is not None]
             if not measured:
                 continue

@@ -21,6 +21,9 @@ class StubScorer:
         self.without_prompt = without_prompt or {}
         self.after = after or {}
 
+    def token_count(self, text: str) -> int:
+        return len(text.split())
+
     def token_log_probs(self, start: float, text: str, prompt: str | None = None):
         words = text.split()
         probs = []
