@@ -401,18 +401,31 @@ class CaptionFixer:
 
     def _ceiling(self, a0: int, a1: int, caption: Sequence[str]) -> float | None:
         """The most any reading in the place of ASR words a0..a1 can beat ``caption`` by (see
-        ``_compare``): what the caption reading's tokens from there to the window's end lose,
-        since another reading's tokens lose nothing at best. One scoring of the caption reading
-        rules out every candidate where the audio and the words around already expect it."""
+        ``_compare``): what the caption reading's tokens from there to the end of its context
+        lose, since another reading's tokens lose nothing at best. One scoring rules out every
+        candidate where the audio and the words around already expect the caption's."""
         window = self._window(a0, a1) if self.scorer is not None else None
         if window is None:
             return None
         before, after = window
         as_text = lambda words: " ".join(w for w in words if w)
-        scored = self.scorer.token_log_probs(self._window_start, as_text(before + [plain(w) for w in caption] + after))
+        reading = as_text(before + [plain(w) for w in caption] + after)
+        # Scored on with the window's later words: the decoder reads left to right, so they
+        # change no probability before them, and the words of one window whose caption reads
+        # as the ASR wrote it then share a single scoring of one text.
+        asr = self.alignment.asr_words
+        last = a1
+        while last < len(asr) and asr[last].end + WINDOW_PADDING - self._window_start <= MAX_WINDOW:
+            last += 1
+        longer = as_text(before + [plain(w) for w in caption] + [plain(w) for w in _join_asr_words([w.word for w in asr[a1:last]])])
+        scored = None
+        if longer.startswith(reading + " ") or longer == reading:
+            scored = self.scorer.token_log_probs(self._window_start, longer)
+        if scored is None:
+            scored = self.scorer.token_log_probs(self._window_start, reading)
         if scored is None:
             return None
-        return -sum(scored[1][self.scorer.token_count(as_text(before)) :])
+        return -sum(scored[1][self.scorer.token_count(as_text(before)) : self.scorer.token_count(reading)])
 
     def _margin(self, c0: int, c1: int, a0: int, a1: int) -> Margin | None:
         """The ASR reading against the caption reading over a window around the disagreement."""
@@ -981,19 +994,22 @@ class CaptionFixer:
 
     def _homophones(self, block: Block, taken: set[int]) -> list[tuple[int, Correction]]:
         """A caption word said exactly as another word is ("the rode back" for *road*, "at its
-        peek" for *peak*, after the CMU Pronouncing Dictionary), which the ASR may write the
-        same way: the other word is proposed itself. The sounds cannot tell the two apart, so
-        the audio's preference is what the words around say; it is decided as any fix (both
-        models prefer it by the margins a fix needs; within ``flip_band`` below them the word
-        is suspected, below that it is not listed), and a rare caption word yields only to what
-        an unlike reading needs. Only words paired one to one with an ASR word, and between the
-        language's commonest words and its rare ones: "to" / "too" or "there" / "their" are
-        most of any transcript and would each cost a comparison, and a homophone the language
-        rarely writes ("peke", "pique") is left out: the dictionary's rare entries are mostly
-        names ("Rohde" for "road")."""
+        peek" for *peak*, after the CMU Pronouncing Dictionary), where the ASR wrote another
+        word (the homophone, or a mishearing: "peek" heard as "feet"): the homophone is
+        proposed itself. The sounds cannot tell the two apart, so the audio's preference is
+        what the words around say; it is decided as any fix (both models prefer it by the
+        margins a fix needs; within ``flip_band`` below them the word is suspected, below that
+        it is not listed), and a rare caption word yields only to what an unlike reading needs.
+        Where the ASR wrote the caption's own word its decoder already expected that word
+        there: on the corpus and held-out items no such word came near a fix's margin (the
+        best, "fur" / *fir*, 1.6 nats), and each look costs a scoring window of its own. Only
+        words paired one to one with an ASR word, and between the language's commonest words
+        and its rare ones: "to" / "too" or "there" / "their" are most of any transcript, and a
+        homophone the language rarely writes ("peke", "pique") is left out: the dictionary's
+        rare entries are mostly names ("Rohde" for "road")."""
         options = self.options
         one_to_one = block.cap_end - block.cap_start == block.asr_end - block.asr_start
-        if self.scorer is None or block.kind not in (BlockKind.MATCH, BlockKind.SUBSTITUTION) or not one_to_one:
+        if self.scorer is None or block.kind is not BlockKind.SUBSTITUTION or not one_to_one:
             return []
         alignment = self.alignment
         if self._cased is None:

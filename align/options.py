@@ -60,6 +60,7 @@ class FixOptions:
     # 8.5 at 0.91). Chosen on the seed ("nailbiter" / "nailed by her").
     # The same line parts a compound the language writes closed from one it writes open: the
     # captions' "car parks" stays ("carparks" 1.7), "up stairs" is joined ("upstairs" 3.9).
+    # And a homophone rarer than this is never proposed for a caption word ("peke", "pique").
     rare_word_zipf: float = 3.0
     # An uncommon real caption word (below ``uncommon_word_zipf``) replaced by a sound-alike
     # reading whose words are all at least ``common_reading_gap`` more common ("quay" 3.3 /
@@ -94,6 +95,8 @@ class FixOptions:
     #   "they're": both Whisper models' errors on a synthetic voice); the one true fix of that
     #   kind had 10.4 ("ladder" / "later"). Sound-alikes lie below the line: a homophone is 0,
     #   an inflection or a changed vowel 0 to 0.4 ("start" / "starts", "farms" / "firms").
+    # Caption words this common, and homophones this common, are not looked at for homophones
+    # ("to" / "too"): they are most of any transcript.
     common_word_zipf: float = 6.0
     unlike_phoneme_share: float = 0.5
     unlike_reading_margin: float = 10.0

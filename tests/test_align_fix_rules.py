@@ -584,31 +584,37 @@ def test_two_caption_words_the_video_writes_as_one_common_word_are_joined():
 
 
 def test_a_word_said_as_another_is_is_fixed_where_the_words_around_prefer_the_other():
-    # Whisper wrote the captions' "peek" too: the homophone is proposed itself
+    # The ASR heard "feet" where the captions wrote "peek": the homophone *peak* is proposed itself
     captions = "Traffic was heavy and at its peek the queue ran for six miles"
-    text, corrections = fixed_text(captions, captions, StubScorer({"peek": -8.0}))
+    heard = captions.replace("peek", "feet")
+    text, corrections = fixed_text(captions, heard, StubScorer({"peek": -8.0, "feet": -9.0}))
     assert "at its peak the queue" in text
     fix = next(c for c in corrections if c.caption_words == ["peek"])
     assert fix.status is CorrectionStatus.FIXED and fix.fixed_words == ["peak"]
     # a preference within the flip band below a fix's margin: suspected, the captions kept
-    text, corrections = fixed_text(captions, captions, StubScorer({"peek": -3.0}))
+    text, corrections = fixed_text(captions, heard, StubScorer({"peek": -3.0, "feet": -9.0}))
     assert text == captions
-    assert [c.status for c in corrections if c.caption_words == ["peek"]] == [CorrectionStatus.SUSPECTED]
+    assert [(c.status, c.fixed_words) for c in corrections if c.caption_words == ["peek"]] == [(CorrectionStatus.SUSPECTED, ["peak"])]
     # below that, nothing is listed
-    _, corrections = fixed_text(captions, captions, StubScorer({"peek": -1.0}))
+    _, corrections = fixed_text(captions, heard, StubScorer({"peek": -1.0, "feet": -9.0}))
+    assert not corrections
+    # where the ASR wrote the caption's own word, its decoder expected that word there: no look
+    _, corrections = fixed_text(captions, captions, StubScorer({"peek": -8.0}))
     assert not corrections
 
 
 def test_a_homophone_is_never_another_spelling_a_name_or_one_of_the_commonest_words():
     # British and American spellings of one word are the captions' style
+    # (each where the ASR heard another word, "sender" / "Rod" / "two", that the audio and the
+    # words around like less than the caption's)
     captions = "The evacuation centre is asking for blankets and camp beds tonight"
-    text, corrections = fixed_text(captions, captions, StubScorer({"centre": -9.0}))
+    text, corrections = fixed_text(captions, captions.replace("centre", "sender"), StubScorer({"centre": -9.0, "sender": -12.0}))
     assert text == captions and not corrections
     # a capitalised word in captions that use case is a name ("Rode", not *road*)
     captions = "Police named the driver as Anna Rode of Leeds on Tuesday"
-    text, corrections = fixed_text(captions, captions, StubScorer({"Rode": -9.0}))
+    text, corrections = fixed_text(captions, captions.replace("Rode", "Rod"), StubScorer({"Rode": -9.0, "Rod": -12.0}))
     assert text == captions and not corrections
     # "to" / "too": the commonest words are not looked at
     captions = "Residents say it is to late to save the old pier now"
-    text, corrections = fixed_text(captions, captions, StubScorer({"to": -9.0}))
+    text, corrections = fixed_text(captions, captions.replace("is to late", "is two late"), StubScorer({"to": -9.0, "two": -12.0}))
     assert text == captions and not corrections
