@@ -57,8 +57,8 @@ class AcousticScorer:
     def _encode(self, start: float) -> tuple[float, tuple[object, int]]:
         """Encoder output for the 30 s of audio from ``start``: every reading of every
         disagreement inside that stretch reuses it (the encoder pass is most of the cost).
-        The last ``ENCODED_WINDOWS`` are kept: a look at a word between disagreements may
-        need a window of its own (about 3 MB each for base)."""
+        The last ``ENCODED_WINDOWS`` are kept: a look at one word of a disagreement may need
+        another window than the disagreement's (about 3 MB each for base)."""
         from faster_whisper.audio import pad_or_trim
 
         key = round(start, 2)

@@ -409,23 +409,11 @@ class CaptionFixer:
             return None
         before, after = window
         as_text = lambda words: " ".join(w for w in words if w)
-        reading = as_text(before + [plain(w) for w in caption] + after)
-        # Scored on with the window's later words: the decoder reads left to right, so they
-        # change no probability before them, and the words of one window whose caption reads
-        # as the ASR wrote it then share a single scoring of one text.
-        asr = self.alignment.asr_words
-        last = a1
-        while last < len(asr) and asr[last].end + WINDOW_PADDING - self._window_start <= MAX_WINDOW:
-            last += 1
-        longer = as_text(before + [plain(w) for w in caption] + [plain(w) for w in _join_asr_words([w.word for w in asr[a1:last]])])
-        scored = None
-        if longer.startswith(reading + " ") or longer == reading:
-            scored = self.scorer.token_log_probs(self._window_start, longer)
-        if scored is None:
-            scored = self.scorer.token_log_probs(self._window_start, reading)
+        # The very text ``_compare`` scores for the caption: the scorer keeps it for them.
+        scored = self.scorer.token_log_probs(self._window_start, as_text(before + [plain(w) for w in caption] + after))
         if scored is None:
             return None
-        return -sum(scored[1][self.scorer.token_count(as_text(before)) : self.scorer.token_count(reading)])
+        return -sum(scored[1][self.scorer.token_count(as_text(before)) :])
 
     def _margin(self, c0: int, c1: int, a0: int, a1: int) -> Margin | None:
         """The ASR reading against the caption reading over a window around the disagreement."""
@@ -818,6 +806,8 @@ class CaptionFixer:
                     if correction.status is CorrectionStatus.FIXED:
                         decisions[c0] = (c1, correction)
                 continue
+            if block.kind is BlockKind.MATCH:
+                continue
             suspected_homophones = {}
             for i, correction in self._homophones(block, named):
                 if correction.status is CorrectionStatus.FIXED:
@@ -826,9 +816,6 @@ class CaptionFixer:
                     named.add(i)
                 else:
                     suspected_homophones[i] = correction
-            if block.kind is BlockKind.MATCH:
-                corrections += suspected_homophones.values()
-                continue
             cap = [w.text for w in alignment.caption_words[block.cap_start : block.cap_end]]
             asr = [w.word for w in alignment.asr_words[block.asr_start : block.asr_end]]
             for c0, c1, a0, a1 in split_block(cap, asr):
@@ -1002,7 +989,7 @@ class CaptionFixer:
         it is not listed), and a rare caption word yields only to what an unlike reading needs.
         Where the ASR wrote the caption's own word its decoder already expected that word
         there: on the corpus and held-out items no such word came near a fix's margin (the
-        best, "fur" / *fir*, 1.6 nats), and each look costs a scoring window of its own. Only
+        best, "fur" / *fir*, 1.6 nats), and looking there cost scoring windows of their own. Only
         words paired one to one with an ASR word, and between the language's commonest words
         and its rare ones: "to" / "too" or "there" / "their" are most of any transcript, and a
         homophone the language rarely writes ("peke", "pique") is left out: the dictionary's
