@@ -178,6 +178,11 @@ def plain(word: str) -> str:
     return stripped
 
 
+def _window_text(before: Sequence[str], reading: Sequence[str], after: Sequence[str]) -> str:
+    """A reading in its scoring window's words, as the scorer reads it."""
+    return " ".join(w for w in [*before, *(plain(w) for w in reading), *after] if w)
+
+
 def _join_asr_words(words: Sequence[str]) -> list[str]:
     """Whisper's words that carry no leading space continue the previous word ("Jong" "-un",
     "U" ".S."): rejoined, they are one caption word."""
@@ -333,7 +338,7 @@ class CaptionFixer:
         self._window_start: float | None = None
         self._window_first_word = 0
         self._partner: list[int] | None = None
-        self._cased: bool | None = None
+        self._cased = _captions_use_case([w.text for w in alignment.caption_words])
 
     def _speaker_at(self, asr_index: int) -> str | None:
         words = self.alignment.asr_words
@@ -371,9 +376,8 @@ class CaptionFixer:
         if window is None:
             return None
         before, after = window
-        as_text = lambda words: " ".join(w for w in words if w)
-        first = scorer.token_log_probs(self._window_start, as_text(before + [plain(w) for w in reading] + after), prompt)
-        second = scorer.token_log_probs(self._window_start, as_text(before + [plain(w) for w in other] + after), prompt)
+        first = scorer.token_log_probs(self._window_start, _window_text(before, reading, after), prompt)
+        second = scorer.token_log_probs(self._window_start, _window_text(before, other, after), prompt)
         if first is None or second is None:
             return None
         (tokens_a, lp_a), (tokens_b, lp_b) = first, second
@@ -408,12 +412,11 @@ class CaptionFixer:
         if window is None:
             return None
         before, after = window
-        as_text = lambda words: " ".join(w for w in words if w)
         # The very text ``_compare`` scores for the caption: the scorer keeps it for them.
-        scored = self.scorer.token_log_probs(self._window_start, as_text(before + [plain(w) for w in caption] + after))
+        scored = self.scorer.token_log_probs(self._window_start, _window_text(before, caption, after))
         if scored is None:
             return None
-        return -sum(scored[1][self.scorer.token_count(as_text(before)) :])
+        return -sum(scored[1][self.scorer.token_count(_window_text(before, [], [])) :])
 
     def _margin(self, c0: int, c1: int, a0: int, a1: int) -> Margin | None:
         """The ASR reading against the caption reading over a window around the disagreement."""
@@ -854,7 +857,7 @@ class CaptionFixer:
         runs = name_runs(phrases)
         candidates = find_name_candidates(words, runs, self.options.name_similarity) + self._heard_names(runs)
         partner = self._partners()
-        cased = _captions_use_case(words)
+        cased = self._cased
         spelled = {_letters([w]) for phrase in phrases for w in phrase.split()}
         prompt = ", ".join(phrases)
         # Caption runs that spell a name already are left to the respelling rule: a candidate
@@ -994,15 +997,11 @@ class CaptionFixer:
         and its rare ones: "to" / "too" or "there" / "their" are most of any transcript, and a
         homophone the language rarely writes ("peke", "pique") is left out: the dictionary's
         rare entries are mostly names ("Rohde" for "road")."""
-        options = self.options
         one_to_one = block.cap_end - block.cap_start == block.asr_end - block.asr_start
         if self.scorer is None or block.kind is not BlockKind.SUBSTITUTION or not one_to_one:
             return []
-        alignment = self.alignment
-        if self._cased is None:
-            self._cased = _captions_use_case([w.text for w in alignment.caption_words])
-        # The windows the disagreements are scored in are left where they were: a look at a
-        # word between them must not move them (their margins move by up to a nat with the
+        # The windows the disagreements are scored in are left where they were: a look at one
+        # word of a disagreement must not move them (their margins move by up to a nat with the
         # window's start, as with the CPU's instruction set).
         windows = self._window_start, self._window_first_word
         try:
@@ -1034,27 +1033,27 @@ class CaptionFixer:
             second = self._compare(a0, a0 + 1, [candidate], [core], self.judge) if self.judge is not None else None
             if second is not None and second.value < options.judge_margin - options.flip_band:
                 continue  # the other model does not lean to it at all
-            reasons = [f"said as {core!r} is; the audio and the words around prefer it by {margin:.1f} nats (per token)"]
+            reason = f"said as {core!r} is; the audio and the words around prefer it by {margin:.1f} nats (per token)"
             heard = alignment.asr_words[a0]
             probability = heard.probability if _letters([heard.word]) == _letters([candidate]) else 0.0
             evidence = {"per_token_margin": round(margin, 2), "second_judge_margin": None if second is None else round(second.value, 2),
                         "asr_probability": round(float(probability), 3)}
+            doubts = []
             if margin < options.fix_margin:
-                reasons.append(f"a fix needs {options.fix_margin:.1f}")
+                doubts.append(f"a fix needs {options.fix_margin:.1f}")
             # As for any reading: a rare word the captioner wrote ("charged at the quay", which
             # both models would write "key") yields only to an unlike reading's evidence.
             beyond_prior = margin >= options.unlike_reading_margin and probability >= options.unlike_reading_probability
             if _rare_words_replaced([core], [candidate], options) and not beyond_prior:
-                reasons.append(f"{core!r} is a real, rare word")
+                doubts.append(f"{core!r} is a real, rare word")
             if second is not None and second.value < options.judge_margin:
-                reasons.append(f"the second judge prefers it by {second.value:.1f} nats only")
-            clear = len(reasons) == 1
+                doubts.append(f"the second judge prefers it by {second.value:.1f} nats only")
             written = candidate.upper() if len(core) > 1 and core.isupper() else candidate.capitalize() if core[:1].isupper() else candidate
             fixed = word.replace(core, written, 1)  # with the caption's punctuation
             start, end = alignment.times[i]
-            status = CorrectionStatus.FIXED if clear else CorrectionStatus.SUSPECTED
-            found.append((i, Correction(start, end, self._speaker_at(a0), [word], [fixed], "; ".join(reasons),
-                                        0.9 if clear else 0.5, status, evidence)))
+            status = CorrectionStatus.SUSPECTED if doubts else CorrectionStatus.FIXED
+            found.append((i, Correction(start, end, self._speaker_at(a0), [word], [fixed], "; ".join([reason, *doubts]),
+                                        0.5 if doubts else 0.9, status, evidence)))
         return found
 
     def _name_sounds(self, edge: list[str], run: NameRun, at_start: bool) -> bool:
