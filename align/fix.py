@@ -75,8 +75,9 @@ class FixResult:
 
 def split_block(caption: Sequence[str], asr: Sequence[str]) -> list[tuple[int, int, int, int]]:
     """Split one disagreement into the smallest word groups that pair up by sound
-    ("he Anna Cunningham" / "Heather And a cunning ham" -> he|Heather, Anna Cunningham|And a
-    cunning ham), so each part is decided on its own evidence. Returns (c0, c1, a0, a1) spans."""
+    ("he Anna Cunningham" / "Heather And a cunning ham" -> he|Heather, Anna|And a,
+    Cunningham|cunning ham), so each part is decided on its own evidence. Returns (c0, c1, a0,
+    a1) spans."""
     n, m = len(caption), len(asr)
     if n == 0 or m == 0 or (n <= 1 and m <= 1):
         return [(0, n, 0, m)]
@@ -99,8 +100,18 @@ def split_block(caption: Sequence[str], asr: Sequence[str]) -> list[tuple[int, i
                     if j + gj not in piece_starts:
                         continue
                     letters = sum(cap_len[i : i + gi]) + sum(asr_len[j : j + gj])
-                    if gi and gj and same_spoken_words(caption[i : i + gi], asr[j : j + gj]):
-                        step = 0.0
+                    if gi and gj and (
+                        same_spoken_words(caption[i : i + gi], asr[j : j + gj]) or _letters(caption[i : i + gi]) == _letters(asr[j : j + gj])
+                    ):
+                        # The same words in another written form ("eleven thousand" / "11,000") or
+                        # the same letters spaced otherwise ("over night" / "overnight"): the two
+                        # readings agree on these sounds, so the groups around them part there (a
+                        # group of its own costs nothing), and each side's other words are
+                        # decided on their own evidence.
+                        if cost[i][j] < cost[i + gi][j + gj]:
+                            cost[i + gi][j + gj] = cost[i][j]
+                            back[i + gi][j + gj] = (i, j)
+                        continue
                     elif gi and gj:
                         # A word that begins another is that word cut short ("start" /
                         # "starts"), but a run that begins another run is a pair and a word
