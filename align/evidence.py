@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import jellyfish
@@ -202,6 +203,19 @@ def _spelling_variants(first: str, second: str) -> bool:
         get_american_spelling(second),
         get_british_spelling(second),
     )
+
+
+@lru_cache(maxsize=1)
+def _hyphenated_compounds() -> frozenset[str]:
+    path = Path(__file__).resolve().parent / "data" / "hyphenated_compounds.txt"
+    return frozenset(line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+
+
+def written_hyphenated(parts: Sequence[str]) -> bool:
+    """Whether British English writes these words as one hyphenated compound ("south west",
+    "fire fighters", "set up": align/data/hyphenated_compounds.txt, from the en_GB Hunspell
+    dictionary), so that written as two words they are that compound without its hyphen."""
+    return "-".join(part.lower() for part in parts) in _hyphenated_compounds()
 
 
 def homophones(word: str) -> list[str]:

@@ -19,7 +19,7 @@ from rapidfuzz.distance import Indel
 
 from align.alignment import Alignment, Block, BlockKind, normalize_token, same_spoken_words, spoken_key, whole_word_starts
 from align.options import FixOptions
-from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, homophones, phonemes_changed, phonetic_similarity, pronunciations, runs_into_neighbour, vowels_unsaid
+from align.evidence import WINDOW_PADDING, AcousticScorer, EntityLexicon, homophones, phonemes_changed, phonetic_similarity, pronunciations, runs_into_neighbour, vowels_unsaid, written_hyphenated
 from align.names import MAX_RUN_WORDS, NameCandidate, NameRun, closest_name, doubled_letters_only, find_name_candidates, name_runs, name_similarity, sounds_like_name_edge, spoken_parts
 from align.names import letters as _letters
 from retranscribe.results import Correction, CorrectionStatus
@@ -273,9 +273,14 @@ def _word_boundaries(words: Sequence[str]) -> list[int]:
 
 def _open_compounds_kept(caption: Sequence[str], fixed: Sequence[str], common: float) -> list[str]:
     """``fixed`` (the caption's letters, some words joined) with each join of a compound the
-    language writes open undone: a joined word not in common use (wordfreq Zipf frequency
-    below ``common``: "carparks" 1.7, "headteachers" 2.1; "upstairs" 3.9, "indoors" 3.6 are)
-    made of caption words that all are ("car", "parks"; not a fragment like "flabber")."""
+    language writes open undone, made of caption words that all are in common use (wordfreq
+    Zipf frequency ``common`` or more: "car", "parks"; not a fragment like "flabber"):
+    - a joined word not in common use ("carparks" 1.7, "headteachers" 2.1; "upstairs" 3.9,
+      "indoors" 3.6 are);
+    - a compound British English writes with a hyphen ("south west" / "southwest",
+      ``written_hyphenated``): the captions dropped the hyphen, as they drop punctuation; the
+      closed form is the other side of the Atlantic's spelling, or Whisper's. A captioner's
+      "up stairs" or "over night", which no dictionary hyphenates, is still joined."""
     kept: list[str] = []
     index = 0
     for word in fixed:
@@ -283,11 +288,12 @@ def _open_compounds_kept(caption: Sequence[str], fixed: Sequence[str], common: f
         while index < len(caption) and len(_letters(parts)) < len(target):
             parts.append(caption[index])
             index += 1
-        plain_parts = [plain(w).lower() for w in parts]
+        # Words as said: a hyphenated caption word ("south-west") is its two words.
+        spoken = [piece for w in parts for piece in plain(w).lower().split("-") if piece]
         open_compound = (
-            len(parts) > 1
-            and all(w.isalpha() and _zipf(w) >= common for w in plain_parts)
-            and _zipf(plain(word).lower()) < common
+            len(spoken) > 1
+            and all(w.isalpha() and _zipf(w) >= common for w in spoken)
+            and (_zipf(plain(word).lower()) < common or written_hyphenated(spoken))
         )
         kept.extend(parts if open_compound else [word])
     return kept
