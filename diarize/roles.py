@@ -188,12 +188,19 @@ _QUOTE_BEFORE = re.compile(
 )
 # An interview given to the programme, not a statement to the press.
 _INTERVIEW_CUE = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+{_TOLD_US}\b")
+# Where the one handed to is of the presenting team, not a reporter: "NAME is in the weather
+# centre", "NAME has the forecast" (the text right after the name).
+_PRESENTING_TEAM = re.compile(
+    r"(?i)\b(?:weather|sports?|news)\s+(?:centre|center|desk)\b|\bin\s+the\s+studio\b|^,?\s+(?:has|have|with)\s+(?:the|your)\s+(?:forecast|weather|sports?|travel)\b"
+)
 # A hand-off to a reporter or a live guest: the text right after the name.
 _HANDOFF_AFTER = [
     ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
     # ("NAME is with us" is left to "joins-us": a reporter or a guest, as the title says.)
     ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene)\b"),
     ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+latest|the\s+details|the\s+(?:numbers|figures|analysis|reaction)|(?:the|this|that)\s+(?:story|report))"),
+    # The presenting team's own segments: "NAME has the forecast", "... with the sport".
+    ("has-more", r"^,?\s+(?:has|have|with)\s+(?:the|your)\s+(?:forecast|weather|sports?|travel)\b"),
     # ("NAME, reporting from PLACE." ends a report: the speaker's own sign-off, not a hand-off.)
     ("reports", r"^,?\s+(?:reports|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
     ("went-to", r"^,?\s+(?:explains|looks\s+at|visited|went\s+(?:to|(?:out|along)\s+with)|travell?ed\s+to|"
@@ -933,7 +940,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                     corroborated = (
                         described is SpeakerRole.CORRESPONDENT
                         or re.search(r"(?i)\b(?:with\s+(?:more|the\s+latest)|for\s+us|live|standing\s+by|has\s+more)\b", post)
-                        or re.search(r"(?i)\b(?:weather|sports?|news)\s+(?:centre|center|desk)\b|\bin\s+the\s+studio\b", post)
+                        or _PRESENTING_TEAM.search(post)
                         or name.split()[0] in addressed_first
                         # "Dev Malhotra is near the evacuation centre. Dev, over to you."
                         or re.search(rf"(?<![\w-]){re.escape(name.split()[0])}(?![\w-])", last) and not in_last
@@ -953,7 +960,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
                 # the line with a surname as well is an interviewee, placed by what else is said.
                 if _CALLER.search(" ".join(sentences[-2:])) and len(name.split()) < 2:
                     role = SpeakerRole.MEMBER_OF_THE_PUBLIC
-                elif re.search(r"(?i)\b(?:weather|sports?|news)\s+(?:centre|center|desk)\b|\bin\s+the\s+studio\b", post):
+                elif _PRESENTING_TEAM.search(post):
                     role = SpeakerRole.ANCHOR  # "... is in the weather centre": the presenting team
                 elif rule in _REPORTER_RULES:
                     role = SpeakerRole.CORRESPONDENT

