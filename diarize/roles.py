@@ -880,7 +880,7 @@ def _end_of_turn_clues(turn: _Turn, following: _Turn, ctx: _Context) -> list[_Cl
     # A vocative at the very end: "... Anna?", "Over to you, Priya.", ", Tom"
     vocative = _VOCATIVE_END.search(last)
     if vocative:
-        raw = re.sub(r"(?i)^(?:and|so|over\s+to\s+you|back\s+to\s+you|to\s+you|(?:good\s+)?(?:morning|afternoon|evening)|hello|hi)\s*,?\s*", "", vocative.group("name")).strip()
+        raw = re.sub(r"(?i)^(?:and|so|over\s+to\s+you|back\s+to\s+you|to\s+you)\s*,?\s*", "", vocative.group("name")).strip()
         whole_sentence = not last[: vocative.start("name")].strip(" ,") or last[: vocative.start("name")].rstrip().endswith((".", "?", "!"))
         name = _person_name(raw) if raw else None
         # ", Keir Starmer." closing a sentence is an apposition; a vocative is a first name,

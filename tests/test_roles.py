@@ -754,17 +754,6 @@ def test_someone_on_the_line_with_a_full_name_is_an_interviewee_and_a_first_name
     assert found["caller"].role == PUBLIC
 
 
-def test_a_caller_greeted_by_name_at_the_end_of_the_turn_is_named():
-    # "Morning Eirlys" (the ASR dropped the comma) ends the host's turn: the greeting is no part
-    # of the name addressed (held-out x50, first sight: the caller was left unnamed)
-    found = labelled(
-        ("host", "The lines are busy this morning about the roadworks on the A470 Eirlys is calling for Merthyr Tydfil, Morning Eirlys"),
-        ("caller", "Morning Dilwyn, I drive to Cardiff every day, and my journey has gone from forty minutes to an hour and a half."),
-        ("host", "An hour and a half. We'll put your concerns to the council after the news."),
-    )
-    assert (found["caller"].role, found["caller"].name) == (PUBLIC, "Eirlys")
-
-
 def test_a_name_of_an_organisation_before_said_is_quoted():
     # "NAME of the ORGANISATION said", in a run-on sentence (no full stops from the ASR, the
     # soundbite's first word on the reporter's side), with no reporter turn after the soundbite.
