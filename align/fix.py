@@ -101,7 +101,8 @@ def split_block(caption: Sequence[str], asr: Sequence[str]) -> list[tuple[int, i
                         continue
                     letters = sum(cap_len[i : i + gi]) + sum(asr_len[j : j + gj])
                     if gi and gj and (
-                        same_spoken_words(caption[i : i + gi], asr[j : j + gj]) or _letters(caption[i : i + gi]) == _letters(asr[j : j + gj])
+                        same_spoken_words(caption[i : i + gi], asr[j : j + gj])
+                        or (key := _letters(caption[i : i + gi])) and key == _letters(asr[j : j + gj])
                     ):
                         # The same words in another written form ("eleven thousand" / "11,000") or
                         # the same letters spaced otherwise ("over night" / "overnight"): the two
@@ -112,7 +113,7 @@ def split_block(caption: Sequence[str], asr: Sequence[str]) -> list[tuple[int, i
                             cost[i + gi][j + gj] = cost[i][j]
                             back[i + gi][j + gj] = (i, j)
                         continue
-                    elif gi and gj:
+                    if gi and gj:
                         # A word that begins another is that word cut short ("start" /
                         # "starts"), but a run that begins another run is a pair and a word
                         # more ("twenty nineteen" / "2019 and"), not one group that sounds alike.
