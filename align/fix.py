@@ -321,6 +321,14 @@ def _rare_words_replaced(caption: Sequence[str], fixed: Sequence[str], options: 
     ]
 
 
+def _beyond_prior(margin: float, probability: float, options: FixOptions) -> bool:
+    """Evidence as strong as an unlike reading needs (a name's margin, the ASR near-certain):
+    more than the model's say alone, so a rare caption word may yield to it ("second doze"
+    heard as *dose* at 14.7 nats and 0.99 is fixed; "quay" heard as "key", 10.0 nats with the
+    ASR at 0.73, stays suspected)."""
+    return margin >= options.unlike_reading_margin and probability >= options.unlike_reading_probability
+
+
 def _number_dropped(caption: Sequence[str], fixed: Sequence[str]) -> bool:
     """Whether the caption words hold a number and the reading holds none. "one" is also a
     pronoun ("no one", "the one") and the captions' spelling of "won": no number to protect."""
@@ -643,11 +651,7 @@ class CaptionFixer:
         if any(_SPELLED_OUT.search(w) for w in fixed):
             # "b-o-d-h-r" for *bodhrán*: how Whisper writes what it cannot read, not a word.
             doubts.append("the reading spells letters out")
-        # Evidence as strong as an unlike reading needs (a name's margin, the ASR near-certain)
-        # is more than the model's say alone: "second doze" heard as *dose* at 14.7 nats and
-        # 0.99 is fixed; "quay" heard as "key" (10.0 nats, the ASR at 0.73) stays suspected.
-        beyond_prior = margin >= options.unlike_reading_margin and probability >= options.unlike_reading_probability
-        if rare and not asr_is_name and similarity >= options.suspect_similarity and not beyond_prior:
+        if rare and not asr_is_name and similarity >= options.suspect_similarity and not _beyond_prior(margin, probability, options):
             doubts.append(f"{' '.join(rare)!r} is a real, rare word")
         elif same_letters and len(spoken_fixed) < len(spoken_caption):
             # "head teachers" / "headteachers", "car parks" / "carparks": a compound the language
@@ -1061,8 +1065,7 @@ class CaptionFixer:
                 doubts.append(f"a fix needs {options.fix_margin:.1f}")
             # As for any reading: a rare word the captioner wrote ("charged at the quay", which
             # both models would write "key") yields only to an unlike reading's evidence.
-            beyond_prior = margin >= options.unlike_reading_margin and probability >= options.unlike_reading_probability
-            if _rare_words_replaced([core], [candidate], options) and not beyond_prior:
+            if _rare_words_replaced([core], [candidate], options) and not _beyond_prior(margin, probability, options):
                 doubts.append(f"{core!r} is a real, rare word")
             if second is not None and second.value < options.judge_margin:
                 doubts.append(f"the second judge prefers it by {second.value:.1f} nats only")

@@ -188,19 +188,19 @@ _QUOTE_BEFORE = re.compile(
 )
 # An interview given to the programme, not a statement to the press.
 _INTERVIEW_CUE = re.compile(rf"(?i)^(?:,[^,]{{0,80}},|,)?\s+{_TOLD_US}\b")
+# The presenting team's own segments, handed over: "NAME has the forecast", "... with the sport"
+# (the text right after the name).
+_TEAM_SEGMENT = r"^,?\s+(?:has|have|with)\s+(?:the|your)\s+(?:forecast|weather|sports?|travel)\b"
 # Where the one handed to is of the presenting team, not a reporter: "NAME is in the weather
-# centre", "NAME has the forecast" (the text right after the name).
-_PRESENTING_TEAM = re.compile(
-    r"(?i)\b(?:weather|sports?|news)\s+(?:centre|center|desk)\b|\bin\s+the\s+studio\b|^,?\s+(?:has|have|with)\s+(?:the|your)\s+(?:forecast|weather|sports?|travel)\b"
-)
+# centre", "NAME has the forecast".
+_PRESENTING_TEAM = re.compile(rf"(?i)\b(?:weather|sports?|news)\s+(?:centre|center|desk)\b|\bin\s+the\s+studio\b|{_TEAM_SEGMENT}")
 # A hand-off to a reporter or a live guest: the text right after the name.
 _HANDOFF_AFTER = [
     ("is-in", r"^,?\s+(?:is|joins\s+us|joined\s+us|has\s+been|was|is\s+standing\s+by|is\s+live|is\s+there)\s+(?:live\s+|standing\s+by\s+|now\s+)?(?:in|at|from|outside|inside|near|on|there|for\s+us)\b"),
     # ("NAME is with us" is left to "joins-us": a reporter or a guest, as the title says.)
     ("is-in", r"^,?\s+(?:is|are)\s+(?:standing\s+by|live|on\s+the\s+scene)\b"),
     ("has-more", r"^,?\s+(?:has|have|brings\s+us|with)\s+(?:more|the\s+latest|the\s+details|the\s+(?:numbers|figures|analysis|reaction)|(?:the|this|that)\s+(?:story|report))"),
-    # The presenting team's own segments: "NAME has the forecast", "... with the sport".
-    ("has-more", r"^,?\s+(?:has|have|with)\s+(?:the|your)\s+(?:forecast|weather|sports?|travel)\b"),
+    ("has-more", _TEAM_SEGMENT),
     # ("NAME, reporting from PLACE." ends a report: the speaker's own sign-off, not a hand-off.)
     ("reports", r"^,?\s+(?:reports|sent\s+(?:us\s+)?this|filed\s+this|takes\s+up\s+the\s+story|got\s+a\s+(?:first\s+|closer\s+)?look|takes\s+a\s+(?:closer\s+)?look)"),
     ("went-to", r"^,?\s+(?:explains|looks\s+at|visited|went\s+(?:to|(?:out|along)\s+with)|travell?ed\s+to|"
